@@ -1,0 +1,275 @@
+/* tcpconn core: the life of one TCP connection, from handshake to teardown.
+ *
+ * Pure C11, libc only: no I/O, no globals, no allocation. An adapter (the Wireshark
+ * plugin or tcpconn-analyze) owns one `struct tcpconn` per connection, feeds it every
+ * segment of that connection in capture order with tcpconn_update(), and reads back:
+ *   - per segment, a one-byte mark (what the segment was when it arrived), and
+ *   - per connection, a summary (tcpconn_summarize) and per-frame roles (tcpconn_role),
+ *     both derived from everything seen so far.
+ * Vocabulary and definitions: SPEC.md. The one transition function is in conn.c, the
+ * one teardown-style decision in classify.c.
+ */
+#ifndef TCPCONN_H
+#define TCPCONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* TCP flag bits, as in byte 13 of the TCP header. */
+enum {
+    TCPCONN_FIN = 0x01,
+    TCPCONN_SYN = 0x02,
+    TCPCONN_RST = 0x04,
+    TCPCONN_PSH = 0x08,
+    TCPCONN_ACK = 0x10,
+    TCPCONN_URG = 0x20,
+    TCPCONN_ECE = 0x40,
+    TCPCONN_CWR = 0x80,
+};
+
+/* The adapter names the two endpoints 0 and 1: endpoint 0 sent the first segment it
+ * saw of the connection. The core decides which of them is the client. */
+typedef uint8_t tcpconn_endpoint;
+
+/* One captured TCP segment, normalized. Sequence numbers are raw (absolute). */
+struct tcpconn_segment {
+    uint64_t time_ns;      /* capture time, ns since any fixed epoch */
+    uint32_t frame;        /* 1-based frame number in the capture */
+    uint32_t seq;          /* raw sequence number */
+    uint32_t ack;          /* raw acknowledgment number (meaningful with TCPCONN_ACK) */
+    uint32_t payload_len;  /* TCP payload bytes */
+    uint32_t tsval;        /* TCP timestamp option, valid when has_ts */
+    uint32_t tsecr;
+    uint16_t window;       /* raw window field */
+    uint16_t ip_id;        /* IPv4 identification; 0 for IPv6 */
+    uint8_t flags;         /* TCPCONN_FIN | TCPCONN_SYN | ... */
+    tcpconn_endpoint from; /* 0 or 1, see above */
+    bool has_ts;
+};
+
+/* X-macros: each enum generated together with its public name and a description.
+ * Public names are SPEC.md's strings; do not rename. */
+#define TCPCONN_HANDSHAKE_STATES(X)                                                   \
+    X(TCPCONN_HS_NOT_CAPTURED, "not-captured", "the capture started after the handshake") \
+    X(TCPCONN_HS_UNANSWERED, "unanswered", "only SYNs were seen")                     \
+    X(TCPCONN_HS_REFUSED, "refused", "the SYN was answered by RST")                   \
+    X(TCPCONN_HS_NO_ACK, "no-ack", "SYN and SYN/ACK seen, the SYN/ACK was never acknowledged") \
+    X(TCPCONN_HS_COMPLETE, "complete", "SYN, SYN/ACK and the client's acknowledgment were seen") \
+    X(TCPCONN_HS_SIMULTANEOUS_OPEN, "simultaneous-open", "both sides sent a SYN without ACK")
+
+#define TCPCONN_TEARDOWN_STYLES(X)                                                    \
+    X(TCPCONN_TD_OPEN, "open", "neither FIN nor RST was seen")                         \
+    X(TCPCONN_TD_FOUR_WAY, "four-way", "FIN, separate ACK, FIN, ACK")                  \
+    X(TCPCONN_TD_THREE_WAY, "three-way", "FIN, FIN+ACK piggybacked, ACK")              \
+    X(TCPCONN_TD_SIMULTANEOUS, "simultaneous", "both FINs were sent before either was received") \
+    X(TCPCONN_TD_HALF_CLOSE, "half-close", "the passive side sent data after the first FIN") \
+    X(TCPCONN_TD_RESET, "reset", "an RST ended the connection, no FIN before it")     \
+    X(TCPCONN_TD_RESET_AFTER_FIN, "reset-after-fin", "an RST ended the connection after a FIN, before the close completed") \
+    X(TCPCONN_TD_REFUSED, "refused", "the SYN was answered by RST")                   \
+    X(TCPCONN_TD_INCOMPLETE, "incomplete", "a FIN was seen but the close had not completed when the capture ended")
+
+#define TCPCONN_INITIATORS(X)                                        \
+    X(TCPCONN_BY_NONE, "", "no teardown seen")                       \
+    X(TCPCONN_BY_CLIENT, "client", "the client")                     \
+    X(TCPCONN_BY_SERVER, "server", "the server")                     \
+    X(TCPCONN_BY_BOTH, "both", "both sides at once")
+
+/* What a segment was when it arrived (stored per frame by adapters; one byte). */
+#define TCPCONN_MARKS(X)                                                       \
+    X(TCPCONN_MARK_NONE, "none", "nothing special")                            \
+    X(TCPCONN_MARK_DUPLICATE, "duplicate", "the same transmission captured twice") \
+    X(TCPCONN_MARK_SYN, "syn", "a SYN")                                        \
+    X(TCPCONN_MARK_SYN_RETRANSMISSION, "syn-retransmission", "a SYN sent again") \
+    X(TCPCONN_MARK_SYNACK, "synack", "a SYN/ACK")                              \
+    X(TCPCONN_MARK_SYNACK_RETRANSMISSION, "synack-retransmission", "a SYN/ACK sent again") \
+    X(TCPCONN_MARK_FIN, "fin", "a FIN, first transmission")                    \
+    X(TCPCONN_MARK_FIN_RETRANSMISSION, "fin-retransmission", "a FIN sent again") \
+    X(TCPCONN_MARK_DATA_AFTER_FIN, "data-after-fin", "new data acknowledging the peer's FIN") \
+    X(TCPCONN_MARK_RST, "rst", "an RST")
+
+/* The role of a frame in its connection's handshake or teardown, as known now.
+ * tcpconn_role_name() gives the readable text SPEC.md shows (with its position). */
+#define TCPCONN_ROLES(X)                                                       \
+    X(TCPCONN_ROLE_NONE, "", "")                                               \
+    X(TCPCONN_ROLE_SYN, "SYN", "the first SYN")                                \
+    X(TCPCONN_ROLE_SYN_RETRANSMISSION, "SYN retransmission", "a SYN sent again") \
+    X(TCPCONN_ROLE_SIMULTANEOUS_SYN, "SYN, simultaneous open", "the second side's SYN in a simultaneous open") \
+    X(TCPCONN_ROLE_SYNACK, "SYN/ACK", "the SYN/ACK")                           \
+    X(TCPCONN_ROLE_SYNACK_RETRANSMISSION, "SYN/ACK retransmission", "a SYN/ACK sent again") \
+    X(TCPCONN_ROLE_HANDSHAKE_ACK, "ACK", "the client's acknowledgment of the SYN/ACK") \
+    X(TCPCONN_ROLE_FIN, "FIN", "the active closer's FIN")                      \
+    X(TCPCONN_ROLE_ACK_OF_FIN, "ACK of FIN", "the passive closer's first acknowledgment of the first FIN") \
+    X(TCPCONN_ROLE_PASSIVE_FIN, "FIN", "the passive closer's FIN")             \
+    X(TCPCONN_ROLE_PIGGYBACKED_FIN, "FIN+ACK, piggybacked", "the passive closer's FIN, also acknowledging the first FIN") \
+    X(TCPCONN_ROLE_CROSSED_FIN, "FIN, crossed", "the second FIN of a simultaneous close") \
+    X(TCPCONN_ROLE_FINAL_ACK, "final ACK", "the acknowledgment that completed the close") \
+    X(TCPCONN_ROLE_FIN_RETRANSMISSION, "FIN retransmission", "a FIN sent again") \
+    X(TCPCONN_ROLE_DATA_AFTER_FIN, "data after FIN", "half-close: new data from the passive closer") \
+    X(TCPCONN_ROLE_RST, "RST", "the RST that ended the connection")            \
+    X(TCPCONN_ROLE_RST_REFUSED, "RST, refused", "the RST that answered the SYN") \
+    X(TCPCONN_ROLE_RST_AFTER_FIN, "RST after FIN", "an RST that ended the close early") \
+    X(TCPCONN_ROLE_RST_AFTER_CLOSE, "RST after close", "a stray RST after the close completed") \
+    X(TCPCONN_ROLE_DUPLICATE, "duplicate", "the same transmission captured twice")
+
+#define TCPCONN_ENUM_ITEM(id, name, desc) id,
+enum tcpconn_handshake_state { TCPCONN_HANDSHAKE_STATES(TCPCONN_ENUM_ITEM) TCPCONN_HS_COUNT };
+enum tcpconn_teardown_style { TCPCONN_TEARDOWN_STYLES(TCPCONN_ENUM_ITEM) TCPCONN_TD_COUNT };
+enum tcpconn_initiator { TCPCONN_INITIATORS(TCPCONN_ENUM_ITEM) TCPCONN_BY_COUNT };
+enum tcpconn_mark { TCPCONN_MARKS(TCPCONN_ENUM_ITEM) TCPCONN_MARK_COUNT };
+enum tcpconn_role_kind { TCPCONN_ROLES(TCPCONN_ENUM_ITEM) TCPCONN_ROLE_COUNT };
+#undef TCPCONN_ENUM_ITEM
+
+const char *tcpconn_handshake_state_name(enum tcpconn_handshake_state s);
+const char *tcpconn_teardown_style_name(enum tcpconn_teardown_style s);
+const char *tcpconn_initiator_name(enum tcpconn_initiator i);
+const char *tcpconn_mark_name(enum tcpconn_mark m);
+const char *tcpconn_role_kind_name(enum tcpconn_role_kind r);
+/* Name to enum; returns false when unknown. */
+bool tcpconn_teardown_style_from_name(const char *name, enum tcpconn_teardown_style *out);
+
+/* ---- connection state (opaque in spirit: adapters read it only through the API) ---- */
+
+/* One endpoint's facts, updated by tcpconn_update(). */
+struct tcpconn_endpoint_state {
+    uint64_t syn_time_ns;       /* latest SYN (or SYN/ACK) transmission */
+    uint64_t fin_time_ns;       /* first FIN transmission */
+    uint64_t max_ack_time_ns;   /* when max_ack was first reached */
+    uint32_t isn;               /* sequence number of this side's SYN */
+    uint32_t syn_frame;         /* first SYN (or SYN/ACK) transmission */
+    uint32_t syn_latest_frame;  /* latest SYN (or SYN/ACK) transmission */
+    uint32_t syn_tsval;         /* TSval of the latest SYN transmission */
+    uint32_t next_seq;          /* highest sequence end sent so far (seq+len+SYN+FIN) */
+    uint32_t fin_seq;           /* sequence number the FIN occupies */
+    uint32_t fin_frame;         /* first FIN transmission */
+    uint32_t fin_ack_on_wire;   /* ACK number carried by the first FIN (if it had ACK) */
+    uint32_t max_ack;           /* highest ACK number sent */
+    uint32_t max_ack_frame;     /* first segment that carried max_ack */
+    uint32_t new_bytes_at_max_ack;  /* new payload sent since max_ack was reached */
+    uint32_t first_new_data_frame;  /* first such segment */
+    uint32_t last_new_data_frame;   /* last such segment */
+    uint32_t dup_fingerprint;   /* last segment's identity, for SPAN duplicates */
+    uint64_t dup_time_ns;
+    uint32_t dup_frame;
+    uint16_t syn_count;         /* SYN (or SYN/ACK) transmissions */
+    uint16_t fin_count;         /* FIN transmissions */
+    uint8_t flags;              /* TCPCONN_EP_* below */
+};
+
+enum {
+    TCPCONN_EP_SEEN = 0x01,          /* sent at least one segment */
+    TCPCONN_EP_SYN = 0x02,           /* sent a SYN without ACK */
+    TCPCONN_EP_SYNACK = 0x04,        /* sent a SYN/ACK */
+    TCPCONN_EP_FIN = 0x08,           /* sent a FIN */
+    TCPCONN_EP_HAS_ACK = 0x10,       /* max_ack is valid */
+    TCPCONN_EP_FIN_HAD_ACK = 0x20,   /* fin_ack_on_wire is valid */
+    TCPCONN_EP_SYN_TS_REUSED = 0x40, /* the latest SYN's TSval may equal an earlier one's */
+    TCPCONN_EP_USES_TS = 0x80,       /* sent the TCP timestamp option */
+};
+
+struct tcpconn {
+    struct tcpconn_endpoint_state ep[2];
+    uint64_t first_time_ns;
+    uint64_t synack_time_ns;       /* the SYN/ACK that ended the server leg */
+    uint64_t hs_ack_time_ns;       /* the client segment that ended the client leg */
+    uint64_t server_rtt_ns;
+    uint64_t client_rtt_ns;
+    uint64_t rst_time_ns;
+    uint32_t first_frame;
+    uint32_t synack_frame;         /* the first SYN/ACK (answer to the server leg) */
+    uint32_t synack_answers_frame; /* the SYN it answers */
+    uint32_t hs_ack_frame;         /* the first client segment acking the SYN/ACK */
+    uint32_t hs_ack_answers_frame; /* the SYN/ACK it answers */
+    uint32_t rst_frame;            /* the RST that ended the connection */
+    uint16_t port[2];              /* ports of endpoints 0 and 1 */
+    uint8_t client;                /* endpoint index of the client */
+    uint8_t rst_from;              /* endpoint index that sent rst_frame */
+    uint8_t flags;                 /* TCPCONN_C_* below */
+};
+
+enum {
+    TCPCONN_C_ROLES_INFERRED = 0x01,   /* no SYN seen: roles from SYN/ACK or ports */
+    TCPCONN_C_RTT_AMBIGUOUS = 0x02,    /* Karn's rule: a leg could not be attributed */
+    TCPCONN_C_RST = 0x04,              /* rst_frame valid */
+    TCPCONN_C_RST_AFTER_CLOSE = 0x08,  /* the RST came after a completed close */
+    TCPCONN_C_RST_AFTER_FIN = 0x10,    /* a FIN came before the RST */
+    TCPCONN_C_REFUSED = 0x20,          /* the RST answered the SYN */
+    TCPCONN_C_SERVER_LEG = 0x40,       /* server_rtt valid */
+    TCPCONN_C_CLIENT_LEG = 0x80,       /* client_rtt valid */
+};
+
+/* Start a connection. port0/port1: the ports of endpoints 0 and 1 (for inferring roles). */
+void tcpconn_init(struct tcpconn *c, uint16_t port0, uint16_t port1);
+
+/* Feed one segment (in capture order). Returns what the segment was. */
+enum tcpconn_mark tcpconn_update(struct tcpconn *c, const struct tcpconn_segment *s);
+
+/* True once the close completed (both FINs acked) or an RST ended the connection:
+ * nothing later can change the teardown style. */
+bool tcpconn_is_finished(const struct tcpconn *c);
+
+/* ---- reading results ---- */
+
+#define TCPCONN_NO_FRAME 0u
+#define TCPCONN_NO_TIME UINT64_MAX
+
+struct tcpconn_summary {
+    enum tcpconn_handshake_state handshake;
+    bool handshake_known;          /* false while it may still change (one-pass) */
+    bool roles_inferred;
+    bool rtt_ambiguous;
+    uint8_t client;                /* endpoint index of the client */
+    uint64_t server_rtt_ns;        /* TCPCONN_NO_TIME when unknown */
+    uint64_t client_rtt_ns;
+    uint64_t rtt_ns;
+    uint32_t syn_retransmissions;
+    uint32_t synack_retransmissions;
+
+    enum tcpconn_teardown_style style;
+    bool style_known;              /* false while it may still change (one-pass) */
+    enum tcpconn_initiator initiator;
+    uint64_t teardown_duration_ns; /* TCPCONN_NO_TIME when unknown */
+    uint8_t teardown_steps;        /* 3 or 4 for FIN closes once known, else 0 */
+
+    /* Key frames (TCPCONN_NO_FRAME when absent). A = active closer, B = passive. */
+    uint32_t syn_frame, synack_frame, hs_ack_frame;
+    uint32_t fin_a_frame, fin_b_frame;      /* first transmissions */
+    uint32_t ack_of_fin_a_frame;            /* first B segment acking A's FIN */
+    uint32_t ack_of_fin_b_frame;            /* first A segment acking B's FIN */
+    uint32_t rst_frame;
+    uint32_t close_frame;                   /* the packet that completed the close */
+    int8_t active_closer;                   /* endpoint index, -1 when no FIN */
+    uint32_t half_close_bytes;              /* new payload B sent after acking A's FIN */
+    uint32_t half_close_first_frame, half_close_last_frame;
+};
+
+/* Summary as known now. at_end: the capture has ended (nothing more will come), so
+ * provisional states become final (e.g. a FIN without completion becomes incomplete). */
+void tcpconn_summarize(const struct tcpconn *c, bool at_end, struct tcpconn_summary *out);
+
+struct tcpconn_role {
+    enum tcpconn_role_kind kind;
+    uint8_t step;         /* position in the exchange, 0 when it has none */
+    uint8_t steps;        /* 3 or 4; 0 when not (yet) known */
+    uint32_t related;     /* frame it answers / acknowledges / repeats, or TCPCONN_NO_FRAME */
+    uint32_t answered_by; /* frame that acknowledges it, or TCPCONN_NO_FRAME */
+};
+
+/* The role of `frame` (whose mark tcpconn_update returned) given summary `sum`. */
+void tcpconn_role(const struct tcpconn_summary *sum, uint32_t frame, enum tcpconn_mark mark,
+                  struct tcpconn_role *out);
+
+/* Readable role text, e.g. "FIN+ACK, piggybacked (2/3)", "FIN (1/?)", "SYN retransmission".
+ * Writes at most len bytes (NUL included); returns buf. */
+char *tcpconn_role_text(const struct tcpconn_role *r, char *buf, unsigned len);
+
+/* Short form for the Info column, e.g. "[FIN 1/3]". */
+char *tcpconn_role_short(const struct tcpconn_role *r, char *buf, unsigned len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
