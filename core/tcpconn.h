@@ -133,72 +133,70 @@ bool tcpconn_teardown_style_from_name(const char *name, enum tcpconn_teardown_st
 
 /* ---- connection state (opaque in spirit: adapters read it only through the API) ---- */
 
-/* One endpoint's facts, updated by tcpconn_update(). */
+/* One endpoint's facts, updated by tcpconn_update(). For the server, "SYN" below means
+ * its SYN/ACK (the segment that carries its initial sequence number). */
 struct tcpconn_endpoint_state {
-    uint64_t syn_time_ns;       /* latest SYN (or SYN/ACK) transmission */
-    uint64_t fin_time_ns;       /* first FIN transmission */
-    uint64_t max_ack_time_ns;   /* when max_ack was first reached */
-    uint32_t isn;               /* sequence number of this side's SYN */
-    uint32_t syn_frame;         /* first SYN (or SYN/ACK) transmission */
-    uint32_t syn_latest_frame;  /* latest SYN (or SYN/ACK) transmission */
-    uint32_t syn_tsval;         /* TSval of the latest SYN transmission */
-    uint32_t next_seq;          /* highest sequence end sent so far (seq+len+SYN+FIN) */
-    uint32_t fin_seq;           /* sequence number the FIN occupies */
-    uint32_t fin_frame;         /* first FIN transmission */
-    uint32_t fin_ack_on_wire;   /* ACK number carried by the first FIN (if it had ACK) */
-    uint32_t max_ack;           /* highest ACK number sent */
-    uint32_t max_ack_frame;     /* first segment that carried max_ack */
+    uint64_t syn_time_ns;           /* latest SYN transmission */
+    uint64_t fin_time_ns;           /* first FIN transmission */
+    uint64_t max_ack_time_ns;       /* when max_ack was first reached */
+    uint64_t dup_time_ns;           /* last segment's time, for SPAN duplicates */
+    uint32_t isn;                   /* sequence number of this side's SYN */
+    uint32_t syn_frame;             /* first SYN transmission */
+    uint32_t syn_latest_frame;      /* latest SYN transmission */
+    uint32_t syn_tsval_max;         /* highest TSval over this side's SYN transmissions */
+    uint32_t next_seq;              /* highest sequence end sent so far (seq+len+SYN+FIN) */
+    uint32_t fin_seq;               /* sequence number the FIN occupies */
+    uint32_t fin_frame;             /* first FIN transmission */
+    uint32_t fin_ack_on_wire;       /* ACK number carried by the first FIN (if it had ACK) */
+    uint32_t max_ack;               /* highest ACK number sent */
+    uint32_t max_ack_frame;         /* first segment that carried max_ack */
     uint32_t new_bytes_at_max_ack;  /* new payload sent since max_ack was reached */
     uint32_t first_new_data_frame;  /* first such segment */
     uint32_t last_new_data_frame;   /* last such segment */
-    uint32_t dup_fingerprint;   /* last segment's identity, for SPAN duplicates */
-    uint64_t dup_time_ns;
-    uint32_t dup_frame;
-    uint16_t syn_count;         /* SYN (or SYN/ACK) transmissions */
-    uint16_t fin_count;         /* FIN transmissions */
-    uint8_t flags;              /* TCPCONN_EP_* below */
+    uint32_t dup_fingerprint;       /* last segment's identity, for SPAN duplicates */
+    uint16_t syn_count;             /* SYN transmissions */
+    uint16_t fin_count;             /* FIN transmissions */
+    uint8_t flags;                  /* TCPCONN_EP_* below */
 };
 
 enum {
     TCPCONN_EP_SEEN = 0x01,          /* sent at least one segment */
     TCPCONN_EP_SYN = 0x02,           /* sent a SYN without ACK */
     TCPCONN_EP_SYNACK = 0x04,        /* sent a SYN/ACK */
-    TCPCONN_EP_FIN = 0x08,           /* sent a FIN */
+    TCPCONN_EP_FIN = 0x08,           /* sent a FIN (fin_* valid) */
     TCPCONN_EP_HAS_ACK = 0x10,       /* max_ack is valid */
     TCPCONN_EP_FIN_HAD_ACK = 0x20,   /* fin_ack_on_wire is valid */
     TCPCONN_EP_SYN_TS_REUSED = 0x40, /* the latest SYN's TSval may equal an earlier one's */
-    TCPCONN_EP_USES_TS = 0x80,       /* sent the TCP timestamp option */
+    TCPCONN_EP_SYN_NO_TS = 0x80,     /* a SYN transmission lacked the timestamp option */
 };
 
 struct tcpconn {
     struct tcpconn_endpoint_state ep[2];
-    uint64_t first_time_ns;
-    uint64_t synack_time_ns;       /* the SYN/ACK that ended the server leg */
-    uint64_t hs_ack_time_ns;       /* the client segment that ended the client leg */
     uint64_t server_rtt_ns;
     uint64_t client_rtt_ns;
     uint64_t rst_time_ns;
     uint32_t first_frame;
-    uint32_t synack_frame;         /* the first SYN/ACK (answer to the server leg) */
+    uint32_t synack_frame;         /* the first SYN/ACK (the server leg's answer) */
     uint32_t synack_answers_frame; /* the SYN it answers */
     uint32_t hs_ack_frame;         /* the first client segment acking the SYN/ACK */
     uint32_t hs_ack_answers_frame; /* the SYN/ACK it answers */
-    uint32_t rst_frame;            /* the RST that ended the connection */
+    uint32_t rst_frame;            /* the first RST */
     uint16_t port[2];              /* ports of endpoints 0 and 1 */
     uint8_t client;                /* endpoint index of the client */
     uint8_t rst_from;              /* endpoint index that sent rst_frame */
-    uint8_t flags;                 /* TCPCONN_C_* below */
+    uint16_t flags;                /* TCPCONN_C_* below */
 };
 
 enum {
-    TCPCONN_C_ROLES_INFERRED = 0x01,   /* no SYN seen: roles from SYN/ACK or ports */
-    TCPCONN_C_RTT_AMBIGUOUS = 0x02,    /* Karn's rule: a leg could not be attributed */
-    TCPCONN_C_RST = 0x04,              /* rst_frame valid */
-    TCPCONN_C_RST_AFTER_CLOSE = 0x08,  /* the RST came after a completed close */
-    TCPCONN_C_RST_AFTER_FIN = 0x10,    /* a FIN came before the RST */
-    TCPCONN_C_REFUSED = 0x20,          /* the RST answered the SYN */
-    TCPCONN_C_SERVER_LEG = 0x40,       /* server_rtt valid */
-    TCPCONN_C_CLIENT_LEG = 0x80,       /* client_rtt valid */
+    TCPCONN_C_ROLES_INFERRED = 0x001,  /* no SYN first: roles from a SYN/ACK or the ports */
+    TCPCONN_C_RTT_AMBIGUOUS = 0x002,   /* Karn's rule: a leg could not be attributed */
+    TCPCONN_C_RST = 0x004,             /* rst_frame valid */
+    TCPCONN_C_RST_AFTER_CLOSE = 0x008, /* the first RST came after a completed close */
+    TCPCONN_C_RST_AFTER_FIN = 0x010,   /* a FIN came before the first RST */
+    TCPCONN_C_REFUSED = 0x020,         /* the first RST answered the SYN */
+    TCPCONN_C_SERVER_LEG = 0x040,      /* server_rtt valid */
+    TCPCONN_C_CLIENT_LEG = 0x080,      /* client_rtt valid */
+    TCPCONN_C_STARTED = 0x100,         /* a segment was seen */
 };
 
 /* Start a connection. port0/port1: the ports of endpoints 0 and 1 (for inferring roles). */
@@ -206,6 +204,9 @@ void tcpconn_init(struct tcpconn *c, uint16_t port0, uint16_t port1);
 
 /* Feed one segment (in capture order). Returns what the segment was. */
 enum tcpconn_mark tcpconn_update(struct tcpconn *c, const struct tcpconn_segment *s);
+
+/* True once both FINs were acknowledged. */
+bool tcpconn_close_completed(const struct tcpconn *c);
 
 /* True once the close completed (both FINs acked) or an RST ended the connection:
  * nothing later can change the teardown style. */
@@ -233,16 +234,24 @@ struct tcpconn_summary {
     enum tcpconn_initiator initiator;
     uint64_t teardown_duration_ns; /* TCPCONN_NO_TIME when unknown */
     uint8_t teardown_steps;        /* 3 or 4 for FIN closes once known, else 0 */
+    bool fins_crossed;             /* B's FIN did not ack A's FIN: a simultaneous close */
+    int8_t active_closer;          /* endpoint index of the first FIN's sender, -1 when no FIN */
+    uint8_t rst_from;              /* endpoint index that sent rst_frame */
 
-    /* Key frames (TCPCONN_NO_FRAME when absent). A = active closer, B = passive. */
-    uint32_t syn_frame, synack_frame, hs_ack_frame;
-    uint32_t fin_a_frame, fin_b_frame;      /* first transmissions */
+    /* Key frames, TCPCONN_NO_FRAME when absent. A = active closer, B = passive closer. */
+    uint32_t first_frame;
+    uint32_t syn_frame;            /* the client's first SYN */
+    uint32_t other_syn_frame;      /* the server's SYN in a simultaneous open */
+    uint32_t synack_frame;         /* the SYN/ACK that ended the server leg (first one) */
+    uint32_t synack_answers_frame; /* the SYN transmission it answers */
+    uint32_t hs_ack_frame;         /* the client segment that ended the client leg */
+    uint32_t hs_ack_answers_frame; /* the SYN/ACK transmission it answers */
+    uint32_t fin_a_frame, fin_b_frame;      /* first FIN transmissions */
     uint32_t ack_of_fin_a_frame;            /* first B segment acking A's FIN */
     uint32_t ack_of_fin_b_frame;            /* first A segment acking B's FIN */
-    uint32_t rst_frame;
-    uint32_t close_frame;                   /* the packet that completed the close */
-    int8_t active_closer;                   /* endpoint index, -1 when no FIN */
-    uint32_t half_close_bytes;              /* new payload B sent after acking A's FIN */
+    uint32_t rst_frame;            /* the RST that ended the connection (or came after it) */
+    uint32_t close_frame;          /* the packet that completed the close */
+    uint32_t half_close_bytes;     /* new payload B sent while acking A's FIN */
     uint32_t half_close_first_frame, half_close_last_frame;
 };
 
@@ -258,15 +267,18 @@ struct tcpconn_role {
     uint32_t answered_by; /* frame that acknowledges it, or TCPCONN_NO_FRAME */
 };
 
-/* The role of `frame` (whose mark tcpconn_update returned) given summary `sum`. */
-void tcpconn_role(const struct tcpconn_summary *sum, uint32_t frame, enum tcpconn_mark mark,
-                  struct tcpconn_role *out);
+/* The roles of `frame`, sent by endpoint `from`, whose mark tcpconn_update returned, given
+ * the summary `sum`. A frame has at most two roles (a FIN that is also the handshake's
+ * ACK); returns how many were written to out (0 for an ordinary segment). */
+#define TCPCONN_MAX_ROLES 2
+unsigned tcpconn_roles(const struct tcpconn_summary *sum, uint32_t frame, tcpconn_endpoint from,
+                       enum tcpconn_mark mark, struct tcpconn_role out[TCPCONN_MAX_ROLES]);
 
 /* Readable role text, e.g. "FIN+ACK, piggybacked (2/3)", "FIN (1/?)", "SYN retransmission".
  * Writes at most len bytes (NUL included); returns buf. */
 char *tcpconn_role_text(const struct tcpconn_role *r, char *buf, unsigned len);
 
-/* Short form for the Info column, e.g. "[FIN 1/3]". */
+/* Short form for the Info column, e.g. "FIN+ACK 2/3". */
 char *tcpconn_role_short(const struct tcpconn_role *r, char *buf, unsigned len);
 
 #ifdef __cplusplus

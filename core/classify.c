@@ -1,0 +1,179 @@
+/* The one place that decides: from the facts conn.c recorded to SPEC.md's handshake state
+ * and teardown style (one pure function each, like Zeek's conn_state()). */
+#include "facts.h"
+
+typedef const struct tcpconn_endpoint_state endpoint;
+
+/* Did this side's first FIN transmission carry an ACK covering the other side's FIN? */
+static bool fin_carried_ack_of(const endpoint *e, const endpoint *other)
+{
+    return (e->flags & TCPCONN_EP_FIN_HAD_ACK) && (other->flags & TCPCONN_EP_FIN) &&
+           seq_gt(e->fin_ack_on_wire, other->fin_seq);
+}
+
+/* The active closer sent the first FIN. ACK numbers say who really sent first when the
+ * capture shows them in another order; crossed FINs fall back to capture order. */
+static int active_closer(const struct tcpconn *c)
+{
+    bool fin0 = c->ep[0].flags & TCPCONN_EP_FIN, fin1 = c->ep[1].flags & TCPCONN_EP_FIN;
+    if (!fin0 || !fin1)
+        return fin0 ? 0 : fin1 ? 1 : -1;
+    if (fin_carried_ack_of(&c->ep[1], &c->ep[0]))
+        return 0;
+    if (fin_carried_ack_of(&c->ep[0], &c->ep[1]))
+        return 1;
+    return c->ep[0].fin_frame < c->ep[1].fin_frame ? 0 : 1;
+}
+
+static enum tcpconn_handshake_state handshake_state(const struct tcpconn *c, bool *known)
+{
+    const endpoint *client = &c->ep[c->client], *server = &c->ep[!c->client];
+    bool over = tcpconn_is_finished(c);
+    *known = true;
+    if ((client->flags & TCPCONN_EP_SYN) && (server->flags & TCPCONN_EP_SYN))
+        return TCPCONN_HS_SIMULTANEOUS_OPEN;
+    if (!(client->flags & TCPCONN_EP_SYN))
+        return TCPCONN_HS_NOT_CAPTURED;
+    if (c->flags & TCPCONN_C_REFUSED)
+        return TCPCONN_HS_REFUSED;
+    if (c->hs_ack_frame != TCPCONN_NO_FRAME)
+        return TCPCONN_HS_COMPLETE;
+    *known = over; /* an ACK may still come */
+    return (server->flags & TCPCONN_EP_SYNACK) ? TCPCONN_HS_NO_ACK : TCPCONN_HS_UNANSWERED;
+}
+
+/* SPEC.md's teardown table, in its order of precedence. A = a, B = b. */
+static enum tcpconn_teardown_style teardown_style(const struct tcpconn *c, int a, bool *known)
+{
+    *known = true;
+    if (c->flags & TCPCONN_C_REFUSED)
+        return TCPCONN_TD_REFUSED;
+    if ((c->flags & TCPCONN_C_RST) && !(c->flags & TCPCONN_C_RST_AFTER_CLOSE))
+        return (c->flags & TCPCONN_C_RST_AFTER_FIN) ? TCPCONN_TD_RESET_AFTER_FIN : TCPCONN_TD_RESET;
+    if (a < 0) {
+        *known = false;
+        return TCPCONN_TD_OPEN;
+    }
+    const endpoint *ea = &c->ep[a], *eb = &c->ep[!a];
+    if (!tcpconn_close_completed(c)) {
+        *known = false;
+        return TCPCONN_TD_INCOMPLETE;
+    }
+    if (!fin_carried_ack_of(eb, ea))
+        return TCPCONN_TD_SIMULTANEOUS;
+    if (eb->new_bytes_at_max_ack > 0)
+        return TCPCONN_TD_HALF_CLOSE; /* B's ACK covers A's FIN, so this data came after it */
+    return eb->max_ack_frame == eb->fin_frame ? TCPCONN_TD_THREE_WAY : TCPCONN_TD_FOUR_WAY;
+}
+
+static enum tcpconn_initiator side_of(const struct tcpconn *c, int endpoint_index)
+{
+    return endpoint_index == c->client ? TCPCONN_BY_CLIENT : TCPCONN_BY_SERVER;
+}
+
+static uint64_t later(uint64_t x, uint64_t y) { return x > y ? x : y; }
+
+static void summarize_teardown(const struct tcpconn *c, bool at_end, struct tcpconn_summary *out)
+{
+    int a = active_closer(c);
+    bool known;
+    out->style = teardown_style(c, a, &known);
+    out->style_known = known || at_end;
+    out->active_closer = (int8_t)a;
+    out->rst_from = c->rst_from;
+    out->rst_frame = (c->flags & TCPCONN_C_RST) ? c->rst_frame : TCPCONN_NO_FRAME;
+
+    if (a >= 0) {
+        const endpoint *ea = &c->ep[a], *eb = &c->ep[!a];
+        out->fin_a_frame = ea->fin_frame;
+        out->fin_b_frame = (eb->flags & TCPCONN_EP_FIN) ? eb->fin_frame : TCPCONN_NO_FRAME;
+        if (fin_acked_by(ea, eb))
+            out->ack_of_fin_a_frame = eb->max_ack_frame;
+        if (fin_acked_by(eb, ea))
+            out->ack_of_fin_b_frame = ea->max_ack_frame;
+        if (fin_acked_by(ea, eb) && eb->new_bytes_at_max_ack > 0) {
+            out->half_close_bytes = eb->new_bytes_at_max_ack;
+            out->half_close_first_frame = eb->first_new_data_frame;
+            out->half_close_last_frame = eb->last_new_data_frame;
+        }
+        bool crossed = (eb->flags & TCPCONN_EP_FIN) && !fin_carried_ack_of(eb, ea);
+        out->fins_crossed = crossed;
+        if (crossed || out->ack_of_fin_a_frame != TCPCONN_NO_FRAME || out->fin_b_frame != TCPCONN_NO_FRAME)
+            out->teardown_steps = (!crossed && out->ack_of_fin_a_frame == out->fin_b_frame) ? 3 : 4;
+    }
+
+    switch (out->style) {
+    case TCPCONN_TD_OPEN:
+        break;
+    case TCPCONN_TD_REFUSED:
+    case TCPCONN_TD_RESET:
+        out->initiator = side_of(c, c->rst_from);
+        out->teardown_duration_ns = 0; /* the RST both starts and ends it */
+        out->close_frame = c->rst_frame;
+        break;
+    case TCPCONN_TD_RESET_AFTER_FIN: {
+        out->initiator = side_of(c, a);
+        uint64_t first_fin = c->ep[a].fin_time_ns;
+        out->teardown_duration_ns = c->rst_time_ns >= first_fin ? c->rst_time_ns - first_fin : TCPCONN_NO_TIME;
+        out->close_frame = c->rst_frame;
+        break;
+    }
+    case TCPCONN_TD_INCOMPLETE:
+        out->initiator = side_of(c, a);
+        break;
+    default: { /* a completed FIN close: the later of the last FIN and its first ack */
+        const endpoint *ea = &c->ep[a], *eb = &c->ep[!a];
+        out->initiator = out->style == TCPCONN_TD_SIMULTANEOUS ? TCPCONN_BY_BOTH : side_of(c, a);
+        uint64_t start = ea->fin_time_ns < eb->fin_time_ns ? ea->fin_time_ns : eb->fin_time_ns;
+        uint64_t end = later(later(ea->fin_time_ns, eb->fin_time_ns), later(ea->max_ack_time_ns, eb->max_ack_time_ns));
+        out->teardown_duration_ns = end - start;
+        out->close_frame = end == ea->max_ack_time_ns ? ea->max_ack_frame
+                           : end == eb->max_ack_time_ns ? eb->max_ack_frame
+                           : end == eb->fin_time_ns     ? eb->fin_frame
+                                                        : ea->fin_frame;
+        break;
+    }
+    }
+}
+
+static void summarize_handshake(const struct tcpconn *c, bool at_end, struct tcpconn_summary *out)
+{
+    const endpoint *client = &c->ep[c->client], *server = &c->ep[!c->client];
+    bool known;
+    out->handshake = handshake_state(c, &known);
+    out->handshake_known = known || at_end;
+    out->roles_inferred = c->flags & TCPCONN_C_ROLES_INFERRED;
+    out->client = c->client;
+    out->syn_frame = (client->flags & TCPCONN_EP_SYN) ? client->syn_frame : TCPCONN_NO_FRAME;
+    out->syn_retransmissions = client->syn_count > 1 ? client->syn_count - 1u : 0;
+    if (out->handshake == TCPCONN_HS_SIMULTANEOUS_OPEN) {
+        out->other_syn_frame = server->syn_frame; /* no legs: nobody answered anybody */
+        return;
+    }
+    out->synack_retransmissions = server->syn_count > 1 ? server->syn_count - 1u : 0;
+    out->synack_frame = c->synack_frame;
+    out->synack_answers_frame = c->synack_answers_frame;
+    out->hs_ack_frame = c->hs_ack_frame;
+    out->hs_ack_answers_frame = c->hs_ack_answers_frame;
+    out->rtt_ambiguous = c->flags & TCPCONN_C_RTT_AMBIGUOUS;
+    if (c->flags & TCPCONN_C_SERVER_LEG)
+        out->server_rtt_ns = c->server_rtt_ns;
+    if (c->flags & TCPCONN_C_CLIENT_LEG)
+        out->client_rtt_ns = c->client_rtt_ns;
+    if ((c->flags & TCPCONN_C_SERVER_LEG) && (c->flags & TCPCONN_C_CLIENT_LEG))
+        out->rtt_ns = c->server_rtt_ns + c->client_rtt_ns;
+}
+
+void tcpconn_summarize(const struct tcpconn *c, bool at_end, struct tcpconn_summary *out)
+{
+    *out = (struct tcpconn_summary){
+        .server_rtt_ns = TCPCONN_NO_TIME,
+        .client_rtt_ns = TCPCONN_NO_TIME,
+        .rtt_ns = TCPCONN_NO_TIME,
+        .teardown_duration_ns = TCPCONN_NO_TIME,
+        .active_closer = -1,
+        .first_frame = c->first_frame,
+    };
+    summarize_handshake(c, at_end, out);
+    summarize_teardown(c, at_end, out);
+}

@@ -1,0 +1,146 @@
+/* Per-frame roles: a pure function of the connection summary, the frame number and the
+ * one-byte mark stored for the frame. Nothing per frame is kept beyond that mark, so
+ * roles shown on a later pass reflect everything the capture revealed. */
+#include <stdio.h>
+
+#include "tcpconn.h"
+
+static struct tcpconn_role make(enum tcpconn_role_kind kind, uint8_t step, uint8_t steps,
+                                uint32_t related, uint32_t answered_by)
+{
+    return (struct tcpconn_role){kind, step, steps, related, answered_by};
+}
+
+static bool handshake_role(const struct tcpconn_summary *s, uint32_t frame, enum tcpconn_mark mark,
+                           struct tcpconn_role *r)
+{
+    if (frame == s->syn_frame)
+        *r = make(TCPCONN_ROLE_SYN, 1, 3, TCPCONN_NO_FRAME, s->synack_frame);
+    else if (frame == s->other_syn_frame)
+        *r = make(TCPCONN_ROLE_SIMULTANEOUS_SYN, 0, 0, s->syn_frame, TCPCONN_NO_FRAME);
+    else if (mark == TCPCONN_MARK_SYN_RETRANSMISSION)
+        *r = make(TCPCONN_ROLE_SYN_RETRANSMISSION, 0, 0, s->syn_frame, TCPCONN_NO_FRAME);
+    else if (frame == s->synack_frame)
+        *r = make(TCPCONN_ROLE_SYNACK, 2, 3, s->synack_answers_frame, s->hs_ack_frame);
+    else if (mark == TCPCONN_MARK_SYNACK_RETRANSMISSION)
+        *r = make(TCPCONN_ROLE_SYNACK_RETRANSMISSION, 0, 0, s->synack_frame, TCPCONN_NO_FRAME);
+    else if (mark == TCPCONN_MARK_SYNACK)
+        *r = make(TCPCONN_ROLE_SYNACK, 0, 0, TCPCONN_NO_FRAME, TCPCONN_NO_FRAME);
+    else if (mark == TCPCONN_MARK_SYN)
+        *r = make(TCPCONN_ROLE_SYN, 0, 0, TCPCONN_NO_FRAME, TCPCONN_NO_FRAME);
+    else if (frame == s->hs_ack_frame)
+        *r = make(TCPCONN_ROLE_HANDSHAKE_ACK, 3, 3, s->hs_ack_answers_frame, TCPCONN_NO_FRAME);
+    else
+        return false;
+    return true;
+}
+
+/* In a simultaneous close the two ACKs come in either order: the later one completes it. */
+static bool teardown_role(const struct tcpconn_summary *s, uint32_t frame, tcpconn_endpoint from,
+                          enum tcpconn_mark mark, struct tcpconn_role *r)
+{
+    uint8_t n = s->teardown_steps;
+    if (frame == s->rst_frame) {
+        enum tcpconn_role_kind k = s->style == TCPCONN_TD_REFUSED          ? TCPCONN_ROLE_RST_REFUSED
+                                   : s->style == TCPCONN_TD_RESET_AFTER_FIN ? TCPCONN_ROLE_RST_AFTER_FIN
+                                   : s->style == TCPCONN_TD_RESET           ? TCPCONN_ROLE_RST
+                                                                           : TCPCONN_ROLE_RST_AFTER_CLOSE;
+        uint32_t related = k == TCPCONN_ROLE_RST_REFUSED ? s->syn_frame
+                           : k == TCPCONN_ROLE_RST_AFTER_FIN ? s->fin_a_frame : TCPCONN_NO_FRAME;
+        *r = make(k, 0, 0, related, TCPCONN_NO_FRAME);
+    } else if (frame == s->fin_a_frame) {
+        *r = make(TCPCONN_ROLE_FIN, 1, n, TCPCONN_NO_FRAME, s->ack_of_fin_a_frame);
+    } else if (frame == s->fin_b_frame) {
+        if (s->fins_crossed)
+            *r = make(TCPCONN_ROLE_CROSSED_FIN, 2, 4, s->fin_a_frame, s->ack_of_fin_b_frame);
+        else if (frame == s->ack_of_fin_a_frame)
+            *r = make(TCPCONN_ROLE_PIGGYBACKED_FIN, 2, 3, s->fin_a_frame, s->ack_of_fin_b_frame);
+        else
+            *r = make(TCPCONN_ROLE_PASSIVE_FIN, 3, 4, TCPCONN_NO_FRAME, s->ack_of_fin_b_frame);
+    } else if (s->fins_crossed && (frame == s->ack_of_fin_a_frame || frame == s->ack_of_fin_b_frame)) {
+        uint32_t fin = frame == s->ack_of_fin_a_frame ? s->fin_a_frame : s->fin_b_frame;
+        bool last = frame == s->close_frame;
+        *r = make(last ? TCPCONN_ROLE_FINAL_ACK : TCPCONN_ROLE_ACK_OF_FIN, last ? 4 : 3, 4, fin, TCPCONN_NO_FRAME);
+    } else if (frame == s->ack_of_fin_a_frame) {
+        *r = make(TCPCONN_ROLE_ACK_OF_FIN, 2, 4, s->fin_a_frame, TCPCONN_NO_FRAME);
+    } else if (frame == s->ack_of_fin_b_frame) {
+        *r = make(TCPCONN_ROLE_FINAL_ACK, n, n, s->fin_b_frame, TCPCONN_NO_FRAME);
+    } else if (mark == TCPCONN_MARK_FIN_RETRANSMISSION) {
+        uint32_t original = (int)from == s->active_closer ? s->fin_a_frame : s->fin_b_frame;
+        *r = make(TCPCONN_ROLE_FIN_RETRANSMISSION, 0, 0, original, TCPCONN_NO_FRAME);
+    } else if (mark == TCPCONN_MARK_DATA_AFTER_FIN) {
+        *r = make(TCPCONN_ROLE_DATA_AFTER_FIN, 0, 0, s->fin_a_frame, TCPCONN_NO_FRAME);
+    } else if (mark == TCPCONN_MARK_FIN) {
+        *r = make(TCPCONN_ROLE_FIN, 0, 0, TCPCONN_NO_FRAME, TCPCONN_NO_FRAME); /* after the end */
+    } else if (mark == TCPCONN_MARK_RST) {
+        *r = make(TCPCONN_ROLE_RST, 0, 0, TCPCONN_NO_FRAME, TCPCONN_NO_FRAME); /* a later RST */
+    } else {
+        return false;
+    }
+    return true;
+}
+
+unsigned tcpconn_roles(const struct tcpconn_summary *sum, uint32_t frame, tcpconn_endpoint from,
+                       enum tcpconn_mark mark, struct tcpconn_role out[TCPCONN_MAX_ROLES])
+{
+    if (frame == TCPCONN_NO_FRAME)
+        return 0;
+    if (mark == TCPCONN_MARK_DUPLICATE) {
+        out[0] = make(TCPCONN_ROLE_DUPLICATE, 0, 0, TCPCONN_NO_FRAME, TCPCONN_NO_FRAME);
+        return 1;
+    }
+    unsigned n = 0;
+    if (handshake_role(sum, frame, mark, &out[n]))
+        n++;
+    if (teardown_role(sum, frame, from, mark, &out[n]))
+        n++;
+    return n;
+}
+
+char *tcpconn_role_text(const struct tcpconn_role *r, char *buf, unsigned len)
+{
+    const char *name = tcpconn_role_kind_name(r->kind);
+    if (r->step == 0)
+        snprintf(buf, len, "%s", name);
+    else if (r->steps == 0)
+        snprintf(buf, len, "%s (%u/?)", name, (unsigned)r->step);
+    else
+        snprintf(buf, len, "%s (%u/%u)", name, (unsigned)r->step, (unsigned)r->steps);
+    return buf;
+}
+
+/* Short names for the Info column, indexed by role kind. */
+static const char *const short_names[TCPCONN_ROLE_COUNT] = {
+    [TCPCONN_ROLE_NONE] = "",
+    [TCPCONN_ROLE_SYN] = "SYN",
+    [TCPCONN_ROLE_SYN_RETRANSMISSION] = "SYN rtx",
+    [TCPCONN_ROLE_SIMULTANEOUS_SYN] = "SYN simul-open",
+    [TCPCONN_ROLE_SYNACK] = "SYN/ACK",
+    [TCPCONN_ROLE_SYNACK_RETRANSMISSION] = "SYN/ACK rtx",
+    [TCPCONN_ROLE_HANDSHAKE_ACK] = "ACK",
+    [TCPCONN_ROLE_FIN] = "FIN",
+    [TCPCONN_ROLE_ACK_OF_FIN] = "ACK of FIN",
+    [TCPCONN_ROLE_PASSIVE_FIN] = "FIN",
+    [TCPCONN_ROLE_PIGGYBACKED_FIN] = "FIN+ACK",
+    [TCPCONN_ROLE_CROSSED_FIN] = "FIN crossed",
+    [TCPCONN_ROLE_FINAL_ACK] = "final ACK",
+    [TCPCONN_ROLE_FIN_RETRANSMISSION] = "FIN rtx",
+    [TCPCONN_ROLE_DATA_AFTER_FIN] = "data after FIN",
+    [TCPCONN_ROLE_RST] = "RST",
+    [TCPCONN_ROLE_RST_REFUSED] = "RST refused",
+    [TCPCONN_ROLE_RST_AFTER_FIN] = "RST after FIN",
+    [TCPCONN_ROLE_RST_AFTER_CLOSE] = "RST after close",
+    [TCPCONN_ROLE_DUPLICATE] = "duplicate",
+};
+
+char *tcpconn_role_short(const struct tcpconn_role *r, char *buf, unsigned len)
+{
+    const char *name = (unsigned)r->kind < TCPCONN_ROLE_COUNT ? short_names[r->kind] : "?";
+    if (r->step == 0)
+        snprintf(buf, len, "%s", name);
+    else if (r->steps == 0)
+        snprintf(buf, len, "%s %u/?", name, (unsigned)r->step);
+    else
+        snprintf(buf, len, "%s %u/%u", name, (unsigned)r->step, (unsigned)r->steps);
+    return buf;
+}

@@ -1,0 +1,552 @@
+/* Table-driven tests of the core: one named case per style and per edge case.
+ *
+ * Each case is a list of segments (time in µs, sender, flags, seq, ack, payload) and the
+ * summary and roles it must produce. Every case is also replayed with each segment
+ * captured twice (a SPAN duplicate): the summary must not change. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tcpconn.h"
+
+enum { C = 0, S = 1 }; /* endpoint 0 is the first sender; in most cases the client */
+
+#define F TCPCONN_FIN
+#define SY TCPCONN_SYN
+#define R TCPCONN_RST
+#define P TCPCONN_PSH
+#define A TCPCONN_ACK
+
+struct seg {
+    uint64_t us;
+    uint8_t from;
+    uint8_t flags;
+    uint32_t seq, ack, len;
+    uint32_t tsval, tsecr; /* 0: no timestamp option */
+    const char *role;      /* expected role text (roles joined by "; "), NULL: not checked */
+};
+
+#define NOT_SET UINT64_MAX /* expected time: absent */
+#define ANY (UINT64_MAX - 1)
+
+struct expect {
+    const char *handshake, *style, *initiator;
+    uint64_t server_rtt_us, client_rtt_us, duration_us; /* NOT_SET: must be absent; ANY: unchecked */
+    int ambiguous;                                      /* 0/1 */
+    unsigned syn_rtx, synack_rtx;
+    int inferred; /* 0/1 */
+};
+
+struct tcase {
+    const char *name;
+    int line;
+    uint16_t client_port, server_port;
+    const struct seg *segs;
+    unsigned nsegs;
+    struct expect want;
+};
+
+static int failures, checks;
+
+#define CHECK_STR(tc, what, got, want)                                                               \
+    do {                                                                                             \
+        checks++;                                                                                    \
+        if (strcmp((got), (want)) != 0) {                                                            \
+            failures++;                                                                              \
+            printf("  FAIL %s (line %d): %s: got \"%s\", want \"%s\"\n", (tc)->name, (tc)->line, what, \
+                   (got), (want));                                                                   \
+        }                                                                                            \
+    } while (0)
+
+#define CHECK_U64(tc, what, got, want)                                                                   \
+    do {                                                                                                 \
+        checks++;                                                                                        \
+        if ((uint64_t)(got) != (uint64_t)(want)) {                                                       \
+            failures++;                                                                                  \
+            printf("  FAIL %s (line %d): %s: got %" PRIu64 ", want %" PRIu64 "\n", (tc)->name, (tc)->line, \
+                   what, (uint64_t)(got), (uint64_t)(want));                                             \
+        }                                                                                                \
+    } while (0)
+
+static void check_time(const struct tcase *tc, const char *what, uint64_t got_ns, uint64_t want_us)
+{
+    if (want_us == ANY)
+        return;
+    CHECK_U64(tc, what, got_ns, want_us == NOT_SET ? TCPCONN_NO_TIME : want_us * 1000u);
+}
+
+/* Adapters number endpoints by who sent first; cases name them C and S. */
+static uint8_t endpoint_of(const struct tcase *tc, uint8_t side) { return side ^ tc->segs[0].from; }
+
+static void start(const struct tcase *tc, struct tcpconn *c)
+{
+    uint16_t port_of_side[2] = {tc->client_port, tc->server_port};
+    uint8_t first = tc->segs[0].from;
+    tcpconn_init(c, port_of_side[first], port_of_side[!first]);
+}
+
+static struct tcpconn_segment to_segment(const struct tcase *tc, const struct seg *g, uint32_t frame)
+{
+    return (struct tcpconn_segment){
+        .time_ns = g->us * 1000u,
+        .frame = frame,
+        .seq = g->seq,
+        .ack = g->ack,
+        .payload_len = g->len,
+        .tsval = g->tsval,
+        .tsecr = g->tsecr,
+        .window = 64240,
+        .ip_id = (uint16_t)(frame * 7u), /* differs per transmission, like Linux */
+        .flags = g->flags,
+        .from = endpoint_of(tc, g->from),
+        .has_ts = g->tsval != 0,
+    };
+}
+
+static void roles_text(const struct tcpconn_summary *sum, uint32_t frame, uint8_t from, enum tcpconn_mark mark,
+                       char *out, size_t len)
+{
+    struct tcpconn_role roles[TCPCONN_MAX_ROLES];
+    unsigned n = tcpconn_roles(sum, frame, from, mark, roles);
+    out[0] = '\0';
+    for (unsigned i = 0; i < n; i++) {
+        char one[64];
+        tcpconn_role_text(&roles[i], one, sizeof one);
+        if (i)
+            strncat(out, "; ", len - strlen(out) - 1);
+        strncat(out, one, len - strlen(out) - 1);
+    }
+}
+
+static void check_summary(const struct tcase *tc, const struct tcpconn_summary *sum)
+{
+    const struct expect *w = &tc->want;
+    CHECK_STR(tc, "handshake", tcpconn_handshake_state_name(sum->handshake), w->handshake);
+    CHECK_STR(tc, "style", tcpconn_teardown_style_name(sum->style), w->style);
+    CHECK_STR(tc, "initiator", tcpconn_initiator_name(sum->initiator), w->initiator);
+    check_time(tc, "server_rtt", sum->server_rtt_ns, w->server_rtt_us);
+    check_time(tc, "client_rtt", sum->client_rtt_ns, w->client_rtt_us);
+    if (w->server_rtt_us != ANY && w->client_rtt_us != ANY)
+        check_time(tc, "rtt", sum->rtt_ns,
+                   w->server_rtt_us == NOT_SET || w->client_rtt_us == NOT_SET ? NOT_SET
+                                                                              : w->server_rtt_us + w->client_rtt_us);
+    check_time(tc, "duration", sum->teardown_duration_ns, w->duration_us);
+    CHECK_U64(tc, "rtt_ambiguous", sum->rtt_ambiguous, w->ambiguous);
+    CHECK_U64(tc, "syn_retransmissions", sum->syn_retransmissions, w->syn_rtx);
+    CHECK_U64(tc, "synack_retransmissions", sum->synack_retransmissions, w->synack_rtx);
+    CHECK_U64(tc, "roles_inferred", sum->roles_inferred, w->inferred);
+    CHECK_U64(tc, "handshake_known", sum->handshake_known, 1);
+    CHECK_U64(tc, "style_known", sum->style_known, 1);
+}
+
+static void run_case(const struct tcase *tc)
+{
+    struct tcpconn c;
+    enum tcpconn_mark marks[64];
+    start(tc, &c);
+    for (unsigned i = 0; i < tc->nsegs; i++) {
+        struct tcpconn_segment s = to_segment(tc, &tc->segs[i], i + 1);
+        marks[i] = tcpconn_update(&c, &s);
+    }
+    struct tcpconn_summary sum;
+    tcpconn_summarize(&c, true, &sum);
+    check_summary(tc, &sum);
+    for (unsigned i = 0; i < tc->nsegs; i++) {
+        if (!tc->segs[i].role)
+            continue;
+        char got[160], what[32];
+        roles_text(&sum, i + 1, endpoint_of(tc, tc->segs[i].from), marks[i], got, sizeof got);
+        snprintf(what, sizeof what, "role of frame %u", i + 1);
+        CHECK_STR(tc, what, got, tc->segs[i].role);
+    }
+
+    /* The same capture with every segment seen twice, 10 µs apart: nothing changes. */
+    struct tcpconn d;
+    start(tc, &d);
+    for (unsigned i = 0; i < tc->nsegs; i++) {
+        struct tcpconn_segment s = to_segment(tc, &tc->segs[i], 2 * i + 1);
+        tcpconn_update(&d, &s);
+        s.frame++;
+        s.time_ns += 10000;
+        if (tcpconn_update(&d, &s) != TCPCONN_MARK_DUPLICATE) {
+            failures++;
+            printf("  FAIL %s (line %d): copy of segment %u not taken as a duplicate\n", tc->name, tc->line, i + 1);
+        }
+    }
+    struct tcpconn_summary dsum;
+    tcpconn_summarize(&d, true, &dsum);
+    struct tcase dup = *tc;
+    char dname[96];
+    snprintf(dname, sizeof dname, "%s [duplicated]", tc->name);
+    dup.name = dname;
+    check_summary(&dup, &dsum);
+}
+
+/* The standard opening: client ISN 1000 (port 40000), server ISN 5000 (port 80);
+ * server leg 20 ms, client leg 60 ms. */
+#define OPEN3 {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"}, {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"}, \
+              {80000, C, A, 1001, 5001, 0, 0, 0, "ACK (3/3)"}
+#define DATA  {90000, C, P | A, 1001, 5001, 100, 0, 0, ""}, {110000, S, A, 5001, 1101, 0, 0, 0, ""}
+
+static const struct seg four_way_client[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/4)"},
+    {1020000, S, A, 5001, 1102, 0, 0, 0, "ACK of FIN (2/4)"},
+    {1200000, S, F | A, 5001, 1102, 0, 0, 0, "FIN (3/4)"},
+    {1260000, C, A, 1102, 5002, 0, 0, 0, "final ACK (4/4)"},
+};
+
+static const struct seg four_way_server[] = {
+    OPEN3, DATA,
+    {1000000, S, F | A, 5001, 1101, 0, 0, 0, "FIN (1/4)"},
+    {1060000, C, A, 1101, 5002, 0, 0, 0, "ACK of FIN (2/4)"},
+    {1100000, C, F | A, 1101, 5002, 0, 0, 0, "FIN (3/4)"},
+    {1120000, S, A, 5002, 1102, 0, 0, 0, "final ACK (4/4)"},
+};
+
+static const struct seg three_way[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/3)"},
+    {1020000, S, F | A, 5001, 1102, 0, 0, 0, "FIN+ACK, piggybacked (2/3)"},
+    {1080000, C, A, 1102, 5002, 0, 0, 0, "final ACK (3/3)"},
+};
+
+static const struct seg half_close[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/4)"},
+    {1020000, S, A, 5001, 1102, 0, 0, 0, "ACK of FIN (2/4)"},
+    {1030000, S, P | A, 5001, 1102, 500, 0, 0, "data after FIN"},
+    {1040000, S, P | A, 5501, 1102, 500, 0, 0, "data after FIN"},
+    {1090000, C, A, 1102, 6001, 0, 0, 0, ""},
+    {1200000, S, F | A, 6001, 1102, 0, 0, 0, "FIN (3/4)"},
+    {1260000, C, A, 1102, 6002, 0, 0, 0, "final ACK (4/4)"},
+};
+
+/* B's data itself carries the first ACK of A's FIN, and its FIN carries data too. */
+static const struct seg half_close_piggybacked[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/3)"},
+    {1020000, S, F | P | A, 5001, 1102, 300, 0, 0, "FIN+ACK, piggybacked (2/3)"},
+    {1080000, C, A, 1102, 5302, 0, 0, 0, "final ACK (3/3)"},
+};
+
+static const struct seg simultaneous[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/4)"},
+    {1010000, S, F | A, 5001, 1101, 0, 0, 0, "FIN, crossed (2/4)"},
+    {1011000, C, A, 1102, 5002, 0, 0, 0, "ACK of FIN (3/4)"},
+    {1070000, S, A, 5002, 1102, 0, 0, 0, "final ACK (4/4)"},
+};
+
+/* Crossed FINs where B also sent data after A's FIN: simultaneous takes precedence. */
+static const struct seg simultaneous_with_data[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/4)"},
+    {1010000, S, F | P | A, 5001, 1101, 200, 0, 0, "FIN, crossed (2/4)"},
+    {1011000, C, A, 1102, 5202, 0, 0, 0, "ACK of FIN (3/4)"},
+    {1070000, S, A, 5202, 1102, 0, 0, 0, "final ACK (4/4)"},
+};
+
+static const struct seg reset_by_client[] = {
+    OPEN3, DATA,
+    {2000000, C, R | A, 1101, 5001, 0, 0, 0, "RST"},
+};
+
+static const struct seg reset_without_ack[] = {
+    OPEN3, DATA,
+    {2000000, S, R, 5001, 0, 0, 0, 0, "RST"},
+    {2000500, C, P | A, 1101, 5001, 10, 0, 0, ""},
+    {2001000, S, R, 5001, 0, 0, 0, 0, "RST"},
+};
+
+static const struct seg reset_after_fin[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/3)"},
+    {1020000, S, F | A, 5001, 1102, 0, 0, 0, "FIN+ACK, piggybacked (2/3)"},
+    {1080000, C, R | A, 1102, 5002, 0, 0, 0, "RST after FIN"},
+};
+
+static const struct seg fin_rst_segment[] = {
+    OPEN3, DATA,
+    {1000000, C, F | R | A, 1101, 5001, 0, 0, 0, "RST"},
+};
+
+static const struct seg refused[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, R | A, 0, 1001, 0, 0, 0, "RST, refused"},
+};
+
+static const struct seg rst_after_close[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/3)"},
+    {1020000, S, F | A, 5001, 1102, 0, 0, 0, "FIN+ACK, piggybacked (2/3)"},
+    {1080000, C, A, 1102, 5002, 0, 0, 0, "final ACK (3/3)"},
+    {1500000, S, R, 5002, 0, 0, 0, 0, "RST after close"},
+};
+
+static const struct seg syn_retransmitted[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {1000000, C, SY, 1000, 0, 0, 0, 0, "SYN retransmission"},
+    {1020000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {1080000, C, A, 1001, 5001, 0, 0, 0, "ACK (3/3)"},
+    {1100000, C, R | A, 1001, 5001, 0, 0, 0, "RST"},
+};
+
+/* Timestamps prove which SYN the SYN/ACK answers: the leg is certain. */
+static const struct seg syn_retransmitted_ts[] = {
+    {0, C, SY, 1000, 0, 0, 100, 0, "SYN (1/3)"},
+    {1000000, C, SY, 1000, 0, 0, 1100, 0, "SYN retransmission"},
+    {1020000, S, SY | A, 5000, 1001, 0, 7000, 1100, "SYN/ACK (2/3)"},
+    {1080000, C, A, 1001, 5001, 0, 1180, 7000, "ACK (3/3)"},
+    {1100000, C, R | A, 1001, 5001, 0, 0, 0, "RST"},
+};
+
+/* The SYN/ACK echoes the first SYN's TSval (Linux does when it re-answers): the leg is
+ * still measured from the latest SYN, and it is ambiguous. */
+static const struct seg syn_retransmitted_ts_echo_first[] = {
+    {0, C, SY, 1000, 0, 0, 100, 0, "SYN (1/3)"},
+    {1000000, C, SY, 1000, 0, 0, 1100, 0, "SYN retransmission"},
+    {1020000, S, SY | A, 5000, 1001, 0, 7000, 100, "SYN/ACK (2/3)"},
+    {1080000, C, A, 1001, 5001, 0, 1180, 7000, "ACK (3/3)"},
+    {1100000, C, R | A, 1001, 5001, 0, 0, 0, "RST"},
+};
+
+static const struct seg synack_retransmitted[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {1020000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK retransmission"},
+    {1080000, C, A, 1001, 5001, 0, 0, 0, "ACK (3/3)"},
+    {1100000, C, R | A, 1001, 5001, 0, 0, 0, "RST"},
+};
+
+static const struct seg fin_retransmitted[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/3)"},
+    {1300000, C, F | A, 1101, 5001, 0, 0, 0, "FIN retransmission"},
+    {1320000, S, F | A, 5001, 1102, 0, 0, 0, "FIN+ACK, piggybacked (2/3)"},
+    {1380000, C, A, 1102, 5002, 0, 0, 0, "final ACK (3/3)"},
+};
+
+/* The capture point saw B's FIN+ACK before A's FIN: ACK numbers say A closed first. */
+static const struct seg out_of_order_fin[] = {
+    OPEN3, DATA,
+    {1000000, S, F | A, 5001, 1102, 0, 0, 0, "FIN+ACK, piggybacked (2/3)"},
+    {1000100, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/3)"},
+    {1060000, C, A, 1102, 5002, 0, 0, 0, "final ACK (3/3)"},
+};
+
+static const struct seg fin_with_data[] = {
+    OPEN3,
+    {1000000, C, F | P | A, 1001, 5001, 100, 0, 0, "FIN (1/4)"},
+    {1020000, S, A, 5001, 1102, 0, 0, 0, "ACK of FIN (2/4)"},
+    {1030000, S, F | A, 5001, 1102, 0, 0, 0, "FIN (3/4)"},
+    {1090000, C, A, 1102, 5002, 0, 0, 0, "final ACK (4/4)"},
+};
+
+static const struct seg syn_fin_scan[] = {
+    {0, C, SY | F, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+};
+
+static const struct seg fast_open[] = {
+    {0, C, SY, 1000, 0, 50, 0, 0, "SYN (1/3)"},
+    {20000, S, SY | A, 5000, 1051, 0, 0, 0, "SYN/ACK (2/3)"},
+    {80000, C, A, 1051, 5001, 0, 0, 0, "ACK (3/3)"},
+    {1000000, C, F | A, 1051, 5001, 0, 0, 0, "FIN (1/3)"},
+    {1020000, S, F | A, 5001, 1052, 0, 0, 0, "FIN+ACK, piggybacked (2/3)"},
+    {1080000, C, A, 1052, 5002, 0, 0, 0, "final ACK (3/3)"},
+};
+
+static const struct seg simultaneous_open[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {1000, S, SY, 5000, 0, 0, 0, 0, "SYN, simultaneous open"},
+    {20000, C, SY | A, 1000, 5001, 0, 0, 0, "SYN/ACK"},
+    {21000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK"},
+};
+
+/* The capture started mid-connection: roles come from the ports (40000 is the client). */
+static const struct seg mid_stream[] = {
+    {0, S, P | A, 5001, 1001, 100, 0, 0, ""},
+    {60000, C, A, 1001, 5101, 0, 0, 0, ""},
+    {1000000, C, F | A, 1001, 5101, 0, 0, 0, "FIN (1/4)"},
+    {1020000, S, A, 5101, 1002, 0, 0, 0, "ACK of FIN (2/4)"},
+    {1200000, S, F | A, 5101, 1002, 0, 0, 0, "FIN (3/4)"},
+    {1260000, C, A, 1002, 5102, 0, 0, 0, "final ACK (4/4)"},
+};
+
+/* The capture begins with the SYN/ACK: its sender is the server; only the client leg. */
+static const struct seg starts_at_synack[] = {
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {80000, C, A, 1001, 5001, 0, 0, 0, "ACK (3/3)"},
+};
+
+/* ISNs just below 2^32: the FINs straddle the wrap. */
+static const struct seg wraparound[] = {
+    {0, C, SY, 0xFFFFFF00u, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, SY | A, 0xFFFFFFF0u, 0xFFFFFF01u, 0, 0, 0, "SYN/ACK (2/3)"},
+    {80000, C, A, 0xFFFFFF01u, 0xFFFFFFF1u, 0, 0, 0, "ACK (3/3)"},
+    {90000, C, P | A, 0xFFFFFF01u, 0xFFFFFFF1u, 0xFF, 0, 0, ""},
+    {1000000, C, F | A, 0, 0xFFFFFFF1u, 0, 0, 0, "FIN (1/4)"},
+    {1020000, S, A, 0xFFFFFFF1u, 1, 0, 0, 0, "ACK of FIN (2/4)"},
+    {1030000, S, P | A, 0xFFFFFFF1u, 1, 15, 0, 0, "data after FIN"},
+    {1200000, S, F | A, 0, 1, 0, 0, 0, "FIN (3/4)"},
+    {1260000, C, A, 1, 1, 0, 0, 0, "final ACK (4/4)"},
+};
+
+/* Keepalives (seq = next-1, 0 or 1 byte) and a zero-window probe carry no new data. */
+static const struct seg keepalive_then_close[] = {
+    OPEN3, DATA,
+    {500000, C, A, 1100, 5001, 0, 0, 0, ""},
+    {510000, S, A, 5001, 1101, 0, 0, 0, ""},
+    {600000, C, A, 1100, 5001, 1, 0, 0, ""},
+    {700000, S, A, 5000, 1101, 0, 0, 0, ""},
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/4)"},
+    {1020000, S, A, 5001, 1102, 0, 0, 0, "ACK of FIN (2/4)"},
+    {1100000, S, A, 5000, 1102, 0, 0, 0, ""},
+    {1200000, S, F | A, 5001, 1102, 0, 0, 0, "FIN (3/4)"},
+    {1260000, C, A, 1102, 5002, 0, 0, 0, "final ACK (4/4)"},
+};
+
+static const struct seg missing_final_ack[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/4)"},
+    {1020000, S, A, 5001, 1102, 0, 0, 0, "ACK of FIN (2/4)"},
+    {1200000, S, F | A, 5001, 1102, 0, 0, 0, "FIN (3/4)"},
+};
+
+/* B's separate ACK of A's FIN was not captured, but its data acks the FIN: ACK numbers
+ * prove B had the FIN, so the data came after it. */
+static const struct seg missing_ack_data_proves_it[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/4)"},
+    {1030000, S, P | A, 5001, 1102, 500, 0, 0, "ACK of FIN (2/4)"},
+    {1200000, S, F | A, 5501, 1102, 0, 0, 0, "FIN (3/4)"},
+    {1260000, C, A, 1102, 5502, 0, 0, 0, "final ACK (4/4)"},
+};
+
+static const struct seg open_at_end[] = {OPEN3, DATA};
+
+static const struct seg unanswered[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {1000000, C, SY, 1000, 0, 0, 0, 0, "SYN retransmission"},
+    {3000000, C, SY, 1000, 0, 0, 0, 0, "SYN retransmission"},
+};
+
+static const struct seg no_ack[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+};
+
+static const struct seg client_resets_synack[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {80000, C, R, 1001, 0, 0, 0, 0, "RST"},
+};
+
+/* The handshake's ACK is itself the first FIN. */
+static const struct seg ack_is_fin[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {80000, C, F | A, 1001, 5001, 0, 0, 0, "ACK (3/3); FIN (1/3)"},
+    {100000, S, F | A, 5001, 1002, 0, 0, 0, "FIN+ACK, piggybacked (2/3)"},
+    {160000, C, A, 1002, 5002, 0, 0, 0, "final ACK (3/3)"},
+};
+
+#define N(a) (unsigned)(sizeof(a) / sizeof((a)[0]))
+#define CASE(seg_array, client_port, server_port, ...) {#seg_array, __LINE__, client_port, server_port, seg_array, N(seg_array), __VA_ARGS__}
+#define STD(seg_array, ...) CASE(seg_array, 40000, 80, __VA_ARGS__)
+
+/*                   handshake       style       initiator  server  client  duration  amb syn synack inferred */
+static const struct tcase cases[] = {
+    STD(four_way_client, {"complete", "four-way", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
+    STD(four_way_server, {"complete", "four-way", "server", 20000, 60000, 120000, 0, 0, 0, 0}),
+    STD(three_way, {"complete", "three-way", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(half_close, {"complete", "half-close", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
+    STD(half_close_piggybacked, {"complete", "half-close", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(simultaneous, {"complete", "simultaneous", "both", 20000, 60000, 70000, 0, 0, 0, 0}),
+    STD(simultaneous_with_data, {"complete", "simultaneous", "both", 20000, 60000, 70000, 0, 0, 0, 0}),
+    STD(reset_by_client, {"complete", "reset", "client", 20000, 60000, 0, 0, 0, 0, 0}),
+    STD(reset_without_ack, {"complete", "reset", "server", 20000, 60000, 0, 0, 0, 0, 0}),
+    STD(reset_after_fin, {"complete", "reset-after-fin", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(fin_rst_segment, {"complete", "reset", "client", 20000, 60000, 0, 0, 0, 0, 0}),
+    STD(refused, {"refused", "refused", "server", NOT_SET, NOT_SET, 0, 0, 0, 0, 0}),
+    STD(rst_after_close, {"complete", "three-way", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(syn_retransmitted, {"complete", "reset", "client", 20000, 60000, 0, 1, 1, 0, 0}),
+    STD(syn_retransmitted_ts, {"complete", "reset", "client", 20000, 60000, 0, 0, 1, 0, 0}),
+    STD(syn_retransmitted_ts_echo_first, {"complete", "reset", "client", 20000, 60000, 0, 1, 1, 0, 0}),
+    STD(synack_retransmitted, {"complete", "reset", "client", 20000, 60000, 0, 1, 0, 1, 0}),
+    STD(fin_retransmitted, {"complete", "three-way", "client", 20000, 60000, 380000, 0, 0, 0, 0}),
+    STD(out_of_order_fin, {"complete", "three-way", "client", 20000, 60000, 60000, 0, 0, 0, 0}),
+    STD(fin_with_data, {"complete", "four-way", "client", 20000, 60000, 90000, 0, 0, 0, 0}),
+    STD(syn_fin_scan, {"unanswered", "open", "", NOT_SET, NOT_SET, NOT_SET, 0, 0, 0, 0}),
+    STD(fast_open, {"complete", "three-way", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(simultaneous_open, {"simultaneous-open", "open", "", NOT_SET, NOT_SET, NOT_SET, 0, 0, 0, 0}),
+    CASE(mid_stream, 40000, 80, {"not-captured", "four-way", "client", NOT_SET, NOT_SET, 260000, 0, 0, 0, 1}),
+    CASE(starts_at_synack, 40000, 80, {"not-captured", "open", "", NOT_SET, 60000, NOT_SET, 0, 0, 0, 1}),
+    STD(wraparound, {"complete", "half-close", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
+    STD(keepalive_then_close, {"complete", "four-way", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
+    STD(missing_final_ack, {"complete", "incomplete", "client", 20000, 60000, NOT_SET, 0, 0, 0, 0}),
+    STD(missing_ack_data_proves_it, {"complete", "half-close", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
+    STD(open_at_end, {"complete", "open", "", 20000, 60000, NOT_SET, 0, 0, 0, 0}),
+    STD(unanswered, {"unanswered", "open", "", NOT_SET, NOT_SET, NOT_SET, 0, 2, 0, 0}),
+    STD(no_ack, {"no-ack", "open", "", 20000, NOT_SET, NOT_SET, 0, 0, 0, 0}),
+    STD(client_resets_synack, {"no-ack", "reset", "client", 20000, NOT_SET, 0, 0, 0, 0, 0}),
+    STD(ack_is_fin, {"complete", "three-way", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+};
+
+/* One-pass view: what is known after each packet, before the capture ends. */
+static void test_one_pass_knowledge(void)
+{
+    static const struct tcase tc = STD(four_way_client, {0});
+    struct tcpconn c;
+    struct tcpconn_summary sum;
+    start(&tc, &c);
+    for (unsigned i = 0; i < 3; i++) {
+        struct tcpconn_segment s = to_segment(&tc, &four_way_client[i], i + 1);
+        tcpconn_update(&c, &s);
+        tcpconn_summarize(&c, false, &sum);
+        CHECK_U64(&tc, "handshake_known during handshake", sum.handshake_known, i == 2);
+    }
+    for (unsigned i = 3; i < N(four_way_client); i++) {
+        struct tcpconn_segment s = to_segment(&tc, &four_way_client[i], i + 1);
+        enum tcpconn_mark mark = tcpconn_update(&c, &s);
+        tcpconn_summarize(&c, false, &sum);
+        bool last = i == N(four_way_client) - 1;
+        CHECK_U64(&tc, "style_known before the final ACK", sum.style_known, last);
+        CHECK_U64(&tc, "finished", tcpconn_is_finished(&c), last);
+        if (i == 5) { /* the first FIN: nobody knows yet how many steps the close takes */
+            char got[160];
+            roles_text(&sum, i + 1, C, mark, got, sizeof got);
+            CHECK_STR(&tc, "role of the first FIN in one pass", got, "FIN (1/?)");
+        }
+    }
+    CHECK_STR(&tc, "style at the final ACK", tcpconn_teardown_style_name(sum.style), "four-way");
+}
+
+static void test_names(void)
+{
+    static const struct tcase tc = {"names", __LINE__, 0, 0, NULL, 0, {0}};
+    enum tcpconn_teardown_style st;
+    for (unsigned i = 0; i < TCPCONN_TD_COUNT; i++) {
+        checks++;
+        if (!tcpconn_teardown_style_from_name(tcpconn_teardown_style_name(i), &st) || st != i) {
+            failures++;
+            printf("  FAIL names: style %u does not round-trip\n", i);
+        }
+    }
+    CHECK_U64(&tc, "unknown style name", tcpconn_teardown_style_from_name("five-way", &st), 0);
+    CHECK_STR(&tc, "out of range", tcpconn_teardown_style_name((enum tcpconn_teardown_style)99), "?");
+}
+
+int main(void)
+{
+    for (unsigned i = 0; i < N(cases); i++) {
+        int before = failures;
+        run_case(&cases[i]);
+        printf("%s %s\n", failures == before ? "ok  " : "FAIL", cases[i].name);
+    }
+    test_one_pass_knowledge();
+    test_names();
+    printf("sizeof(struct tcpconn) = %zu bytes\n", sizeof(struct tcpconn));
+    printf("%d checks, %d failed\n", checks, failures);
+    return failures != 0;
+}
