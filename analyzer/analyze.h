@@ -1,0 +1,21 @@
+/* analyze: one capture file -> one report. The glue between capture (frames), decode
+ * (TCP segments), flowtable (streams), the core (one struct tcpconn per live connection),
+ * order (stream order) and report (text). */
+#ifndef TCPCONN_ANALYZE_H
+#define TCPCONN_ANALYZE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "report.h"
+
+struct analyze_options {
+    enum report_format format;
+    bool with_file; /* several files: name the file in the output */
+    bool quiet;     /* no per-file counts line on stderr */
+};
+
+/* Returns an exit code (exitcodes.h). */
+int analyze_file(const char *path, const struct analyze_options *opt, FILE *out);
+
+#endif

@@ -1,0 +1,67 @@
+/* capture: libpcap file reading (see capture.h). */
+#include "capture.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode.h"
+#include "exitcodes.h"
+
+int capture_read(const char *path, capture_frame_fn fn, void *arg, uint32_t *frames)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    *frames = 0;
+
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr, "tcpconn-analyze: %s: cannot open: %s\n", path, strerror(errno));
+        return EXIT_OPEN;
+    }
+    pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (!p) {
+        fclose(fp);
+        fprintf(stderr, "tcpconn-analyze: %s: not a pcap or pcapng capture: %s\n", path, errbuf);
+        return EXIT_NOT_CAPTURE;
+    }
+    int dlt = pcap_datalink(p);
+    if (!decode_supported_dlt(dlt)) {
+        const char *name = pcap_datalink_val_to_name(dlt);
+        fprintf(stderr,
+                "tcpconn-analyze: %s: unsupported link-layer type %d (%s); supported: Ethernet, "
+                "Linux cooked (SLL, SLL2), raw IP, BSD loopback\n",
+                path, dlt, name ? name : "unknown");
+        pcap_close(p);
+        return EXIT_LINKTYPE;
+    }
+
+    int rc = EXIT_OK;
+    for (;;) {
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        int r = pcap_next_ex(p, &h, &data);
+        if (r == PCAP_ERROR_BREAK)
+            break; /* end of file */
+        if (r != 1) {
+            fprintf(stderr, "tcpconn-analyze: %s: frame %" PRIu32 ": capture truncated or corrupt: %s\n",
+                    path, *frames + 1, pcap_geterr(p));
+            rc = EXIT_TRUNCATED;
+            break;
+        }
+        struct frame f = {
+            .number = ++*frames,
+            .time_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec,
+            .data = data,
+            .caplen = h->caplen,
+            .wirelen = h->len,
+            .dlt = dlt,
+        };
+        rc = fn(&f, arg);
+        if (rc != EXIT_OK)
+            break;
+    }
+    pcap_close(p);
+    return rc;
+}

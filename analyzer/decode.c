@@ -1,0 +1,426 @@
+/* decode: link layer -> IP -> TCP, with tunnels recognized (see decode.h). */
+#include "decode.h"
+
+#include <pcap/pcap.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Bytes left at the current layer: cap captured, wire on the wire (>= cap). */
+struct bytes {
+    const uint8_t *p;
+    size_t cap;
+    size_t wire;
+};
+
+enum { MAX_ENCAPSULATION = 8 };
+
+static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static struct bytes skip(struct bytes b, size_t n)
+{
+    b.p += n;
+    b.cap -= n;
+    b.wire = b.wire >= n ? b.wire - n : 0;
+    return b;
+}
+
+/* A header the packet needs is missing or corrupt. Inside a tunnel that only means the
+ * (unanalysed) inner packet is unreadable, so it counts as tunnelled non-TCP. */
+static enum decode_result malformed(struct decoded_packet *pkt, const char *fmt, ...)
+{
+    if (pkt->tunnelled)
+        return DECODE_NOT_TCP;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(pkt->error, sizeof pkt->error, fmt, ap);
+    va_end(ap);
+    return DECODE_MALFORMED;
+}
+
+static enum decode_result ethertype(uint16_t type, struct bytes b, struct decoded_packet *pkt,
+                                    int depth);
+static enum decode_result ipv4(struct bytes b, struct decoded_packet *pkt, int depth);
+static enum decode_result ipv6(struct bytes b, struct decoded_packet *pkt, int depth);
+
+static enum decode_result ip_by_version(struct bytes b, struct decoded_packet *pkt, int depth)
+{
+    if (b.cap < 1)
+        return malformed(pkt, "IP header cut by snaplen");
+    switch (b.p[0] >> 4) {
+    case 4: return ipv4(b, pkt, depth);
+    case 6: return ipv6(b, pkt, depth);
+    default: return DECODE_NOT_IP;
+    }
+}
+
+static enum decode_result tunnel_inner(struct decoded_packet *pkt, int depth)
+{
+    pkt->tunnelled = true;
+    return depth + 1 >= MAX_ENCAPSULATION ? DECODE_NOT_TCP : DECODE_TCP;
+}
+
+static enum decode_result ethernet(struct bytes b, struct decoded_packet *pkt, int depth)
+{
+    if (b.cap < 14)
+        return malformed(pkt, "Ethernet header cut by snaplen (%zu bytes captured)", b.cap);
+    uint16_t type = be16(b.p + 12);
+    b = skip(b, 14);
+    while (type == 0x8100 || type == 0x88a8 || type == 0x9100) {
+        if (b.cap < 4)
+            return malformed(pkt, "VLAN tag cut by snaplen");
+        type = be16(b.p + 2);
+        b = skip(b, 4);
+    }
+    return ethertype(type, b, pkt, depth);
+}
+
+/* PPP protocol field (possibly compressed to one byte) followed by the payload. */
+static enum decode_result ppp_payload(struct bytes b, struct decoded_packet *pkt, int depth)
+{
+    if (b.cap >= 2 && b.p[0] == 0xff && b.p[1] == 0x03)
+        b = skip(b, 2);
+    if (b.cap < 1)
+        return DECODE_NOT_TCP;
+    uint16_t proto;
+    if (b.p[0] & 1) {
+        proto = b.p[0];
+        b = skip(b, 1);
+    } else {
+        if (b.cap < 2)
+            return DECODE_NOT_TCP;
+        proto = be16(b.p);
+        b = skip(b, 2);
+    }
+    if (proto == 0x0021)
+        return ipv4(b, pkt, depth);
+    if (proto == 0x0057)
+        return ipv6(b, pkt, depth);
+    return DECODE_NOT_TCP;
+}
+
+static enum decode_result mpls(struct bytes b, struct decoded_packet *pkt, int depth)
+{
+    for (;;) {
+        if (b.cap < 4)
+            return DECODE_NOT_TCP;
+        bool bottom = b.p[2] & 1;
+        b = skip(b, 4);
+        if (bottom)
+            break;
+    }
+    if (b.cap < 1 || (b.p[0] >> 4 != 4 && b.p[0] >> 4 != 6))
+        return DECODE_NOT_TCP; /* pseudowire or unknown payload */
+    return ip_by_version(b, pkt, depth);
+}
+
+static enum decode_result ethertype(uint16_t type, struct bytes b, struct decoded_packet *pkt,
+                                    int depth)
+{
+    switch (type) {
+    case 0x0800: return ipv4(b, pkt, depth);
+    case 0x86dd: return ipv6(b, pkt, depth);
+    case 0x8847:
+    case 0x8848:
+        if (tunnel_inner(pkt, depth) != DECODE_TCP)
+            return DECODE_NOT_TCP;
+        return mpls(b, pkt, depth + 1);
+    case 0x8864: /* PPPoE session */
+        if (tunnel_inner(pkt, depth) != DECODE_TCP || b.cap < 6)
+            return DECODE_NOT_TCP;
+        return ppp_payload(skip(b, 6), pkt, depth + 1);
+    default: return DECODE_NOT_IP;
+    }
+}
+
+static enum decode_result gre(struct bytes b, struct decoded_packet *pkt, int depth)
+{
+    if (b.cap < 4)
+        return DECODE_NOT_TCP;
+    uint16_t flags = be16(b.p), proto = be16(b.p + 2);
+    size_t off = 4;
+    if ((flags & 7) == 1) { /* enhanced GRE (PPTP): key always present, optional ack */
+        off = 8 + ((flags & 0x1000) ? 4 : 0) + ((flags & 0x0080) ? 4 : 0);
+        if (proto != 0x880b || b.cap < off)
+            return DECODE_NOT_TCP;
+        return ppp_payload(skip(b, off), pkt, depth);
+    }
+    if ((flags & 7) != 0 || (flags & 0x4000)) /* unknown version, or source routing */
+        return DECODE_NOT_TCP;
+    off += ((flags & 0x8000) ? 4 : 0) + ((flags & 0x2000) ? 4 : 0) + ((flags & 0x1000) ? 4 : 0);
+    if (b.cap < off)
+        return DECODE_NOT_TCP;
+    b = skip(b, off);
+    if (proto == 0x6558)
+        return ethernet(b, pkt, depth);
+    return ethertype(proto, b, pkt, depth);
+}
+
+static enum decode_result gtpu(struct bytes b, struct decoded_packet *pkt, int depth)
+{
+    if (b.cap < 8 || b.p[0] >> 5 != 1 || !(b.p[0] & 0x10) || b.p[1] != 0xff)
+        return DECODE_NOT_TCP; /* not GTPv1-U carrying a T-PDU */
+    size_t off = 8;
+    if (b.p[0] & 0x07) {
+        if (b.cap < 12)
+            return DECODE_NOT_TCP;
+        uint8_t next = b.p[11];
+        off = 12;
+        while (next != 0) {
+            if (b.cap < off + 1 || b.p[off] == 0 || b.cap < off + b.p[off] * 4u)
+                return DECODE_NOT_TCP;
+            size_t len = b.p[off] * 4u;
+            next = b.p[off + len - 1];
+            off += len;
+        }
+    }
+    return ip_by_version(skip(b, off), pkt, depth);
+}
+
+static enum decode_result udp(struct bytes b, struct decoded_packet *pkt, int depth)
+{
+    if (b.cap < 8)
+        return DECODE_NOT_TCP;
+    uint16_t sport = be16(b.p), dport = be16(b.p + 2);
+    b = skip(b, 8);
+#define PORT_IS(n) (sport == (n) || dport == (n))
+    if (PORT_IS(4789)) { /* VXLAN */
+        if (tunnel_inner(pkt, depth) != DECODE_TCP || b.cap < 8)
+            return DECODE_NOT_TCP;
+        return ethernet(skip(b, 8), pkt, depth + 1);
+    }
+    if (PORT_IS(6081)) { /* Geneve */
+        if (tunnel_inner(pkt, depth) != DECODE_TCP || b.cap < 8 || b.p[0] >> 6 != 0)
+            return DECODE_NOT_TCP;
+        size_t off = 8 + (b.p[0] & 0x3fu) * 4;
+        uint16_t proto = be16(b.p + 2);
+        if (b.cap < off)
+            return DECODE_NOT_TCP;
+        if (proto == 0x6558)
+            return ethernet(skip(b, off), pkt, depth + 1);
+        return ethertype(proto, skip(b, off), pkt, depth + 1);
+    }
+    if (PORT_IS(2152)) { /* GTP-U */
+        if (tunnel_inner(pkt, depth) != DECODE_TCP)
+            return DECODE_NOT_TCP;
+        return gtpu(b, pkt, depth + 1);
+    }
+#undef PORT_IS
+    return DECODE_NOT_TCP;
+}
+
+static void tcp_timestamp_option(const uint8_t *opt, size_t len, struct tcpconn_segment *seg)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint8_t kind = opt[i];
+        if (kind == 0)
+            return;
+        if (kind == 1) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+            return; /* malformed option list: stop, as a receiver would */
+        if (kind == 8 && opt[i + 1] == 10) {
+            seg->has_ts = true;
+            seg->tsval = be32(opt + i + 2);
+            seg->tsecr = be32(opt + i + 6);
+        }
+        i += opt[i + 1];
+    }
+}
+
+/* b: the TCP header onward; ip_payload_len: TCP header + payload per the IP header. */
+static enum decode_result tcp(struct bytes b, size_t ip_payload_len, struct decoded_packet *pkt)
+{
+    if (b.cap < 20)
+        return malformed(pkt, "TCP header cut by snaplen (%zu of 20 bytes captured)", b.cap);
+    size_t hlen = (size_t)(b.p[12] >> 4) * 4;
+    if (hlen < 20)
+        return malformed(pkt, "bogus TCP data offset %zu (header length %zu < 20)", hlen / 4, hlen);
+    if (ip_payload_len < hlen)
+        return malformed(pkt, "IP length leaves %zu bytes for a %zu-byte TCP header",
+                         ip_payload_len, hlen);
+    if (b.cap < hlen)
+        return malformed(pkt, "TCP options cut by snaplen (%zu of %zu header bytes captured)",
+                         b.cap, hlen);
+    struct tcpconn_segment *s = &pkt->seg;
+    pkt->sport = be16(b.p);
+    pkt->dport = be16(b.p + 2);
+    s->seq = be32(b.p + 4);
+    s->ack = be32(b.p + 8);
+    s->flags = b.p[13];
+    s->window = be16(b.p + 14);
+    s->payload_len = (uint32_t)(ip_payload_len - hlen);
+    s->has_ts = false;
+    s->tsval = s->tsecr = 0;
+    tcp_timestamp_option(b.p + 20, hlen - 20, s);
+    return DECODE_TCP;
+}
+
+/* Hand an IP payload (protocol proto) to TCP or a tunnel. */
+static enum decode_result ip_payload(uint8_t proto, struct bytes b, size_t len,
+                                     struct decoded_packet *pkt, int depth)
+{
+    if (b.cap > len)
+        b.cap = len; /* drop Ethernet padding */
+    b.wire = len;
+    switch (proto) {
+    case 6: return tcp(b, len, pkt);
+    case 17: return udp(b, pkt, depth);
+    case 47:
+        if (tunnel_inner(pkt, depth) != DECODE_TCP)
+            return DECODE_NOT_TCP;
+        return gre(b, pkt, depth + 1);
+    case 4:
+        if (tunnel_inner(pkt, depth) != DECODE_TCP)
+            return DECODE_NOT_TCP;
+        return ipv4(b, pkt, depth + 1);
+    case 41:
+        if (tunnel_inner(pkt, depth) != DECODE_TCP)
+            return DECODE_NOT_TCP;
+        return ipv6(b, pkt, depth + 1);
+    default: return DECODE_NOT_TCP;
+    }
+}
+
+static enum decode_result ipv4(struct bytes b, struct decoded_packet *pkt, int depth)
+{
+    if (b.cap < 20)
+        return malformed(pkt, "IPv4 header cut by snaplen (%zu of 20 bytes captured)", b.cap);
+    if (b.p[0] >> 4 != 4)
+        return malformed(pkt, "bad IP version %u where IPv4 was expected", b.p[0] >> 4);
+    size_t ihl = (size_t)(b.p[0] & 0x0f) * 4;
+    if (ihl < 20)
+        return malformed(pkt, "bogus IPv4 header length %zu", ihl);
+    if (b.cap < ihl)
+        return malformed(pkt, "IPv4 options cut by snaplen (%zu of %zu bytes captured)", b.cap,
+                         ihl);
+    size_t total = be16(b.p + 2);
+    if (total == 0) /* TSO: the length field is left 0; trust the frame */
+        total = b.wire;
+    if (total < ihl)
+        return malformed(pkt, "bogus IPv4 total length %zu (header is %zu)", total, ihl);
+    pkt->family = 4;
+    memset(pkt->src, 0, sizeof pkt->src);
+    memset(pkt->dst, 0, sizeof pkt->dst);
+    memcpy(pkt->src, b.p + 12, 4);
+    memcpy(pkt->dst, b.p + 16, 4);
+    pkt->seg.ip_id = be16(b.p + 4);
+    if (be16(b.p + 6) & 0x3fff) /* more fragments, or a fragment offset */
+        return DECODE_FRAGMENT;
+    uint8_t proto = b.p[9];
+    return ip_payload(proto, skip(b, ihl), total - ihl, pkt, depth);
+}
+
+static enum decode_result ipv6(struct bytes b, struct decoded_packet *pkt, int depth)
+{
+    if (b.cap < 40)
+        return malformed(pkt, "IPv6 header cut by snaplen (%zu of 40 bytes captured)", b.cap);
+    if (b.p[0] >> 4 != 6)
+        return malformed(pkt, "bad IP version %u where IPv6 was expected", b.p[0] >> 4);
+    size_t len = be16(b.p + 4);
+    uint8_t next = b.p[6];
+    pkt->family = 6;
+    memcpy(pkt->src, b.p + 8, 16);
+    memcpy(pkt->dst, b.p + 24, 16);
+    pkt->seg.ip_id = 0;
+    b = skip(b, 40);
+    if (len == 0) /* jumbogram or TSO: trust the frame */
+        len = b.wire;
+    for (;;) {
+        size_t hl;
+        switch (next) {
+        case 0:  /* hop-by-hop options */
+        case 43: /* routing */
+        case 60: /* destination options */
+            if (b.cap < 2)
+                return malformed(pkt, "IPv6 extension header cut by snaplen");
+            hl = ((size_t)b.p[1] + 1) * 8;
+            break;
+        case 51: /* authentication header */
+            if (b.cap < 2)
+                return malformed(pkt, "IPv6 extension header cut by snaplen");
+            hl = ((size_t)b.p[1] + 2) * 4;
+            break;
+        case 44: return DECODE_FRAGMENT;
+        default: return ip_payload(next, b, len, pkt, depth);
+        }
+        if (len < hl)
+            return malformed(pkt, "IPv6 extension header longer than the payload length");
+        if (b.cap < hl)
+            return malformed(pkt, "IPv6 extension header cut by snaplen");
+        next = b.p[0];
+        b = skip(b, hl);
+        len -= hl;
+    }
+}
+
+bool decode_supported_dlt(int dlt)
+{
+    switch (dlt) {
+    case DLT_EN10MB:
+    case DLT_LINUX_SLL:
+    case DLT_LINUX_SLL2:
+    case DLT_RAW:
+    case DLT_IPV4:
+    case DLT_IPV6:
+    case DLT_NULL:
+    case DLT_LOOP: return true;
+    default: return false;
+    }
+}
+
+/* BSD loopback: the address family, in the capturing host's byte order (DLT_NULL). */
+static enum decode_result loopback(uint32_t af, struct bytes b, struct decoded_packet *pkt)
+{
+    switch (af) {
+    case 2: return ipv4(b, pkt, 0);
+    case 10: /* Linux */
+    case 24: /* NetBSD, OpenBSD */
+    case 28: /* FreeBSD */
+    case 30: /* macOS */
+        return ipv6(b, pkt, 0);
+    default: return DECODE_NOT_IP;
+    }
+}
+
+enum decode_result decode_frame(int dlt, const uint8_t *data, size_t caplen, size_t wirelen,
+                                struct decoded_packet *pkt)
+{
+    struct bytes b = {data, caplen, wirelen < caplen ? caplen : wirelen};
+    memset(pkt, 0, sizeof *pkt);
+    switch (dlt) {
+    case DLT_EN10MB: return ethernet(b, pkt, 0);
+    case DLT_LINUX_SLL:
+        if (b.cap < 16)
+            return malformed(pkt, "Linux cooked (SLL) header cut by snaplen");
+        return ethertype(be16(b.p + 14), skip(b, 16), pkt, 0);
+    case DLT_LINUX_SLL2:
+        if (b.cap < 20)
+            return malformed(pkt, "Linux cooked (SLL2) header cut by snaplen");
+        return ethertype(be16(b.p), skip(b, 20), pkt, 0);
+    case DLT_RAW: return ip_by_version(b, pkt, 0);
+    case DLT_IPV4: return ipv4(b, pkt, 0);
+    case DLT_IPV6: return ipv6(b, pkt, 0);
+    case DLT_NULL:
+    case DLT_LOOP: {
+        if (b.cap < 4)
+            return malformed(pkt, "loopback header cut by snaplen");
+        uint32_t af = dlt == DLT_LOOP ? be32(b.p) : le32(b.p);
+        if (dlt == DLT_NULL && af > 0xffff) /* written by a big-endian host */
+            af = be32(b.p);
+        return loopback(af, skip(b, 4), pkt);
+    }
+    default: return DECODE_NOT_IP;
+    }
+}

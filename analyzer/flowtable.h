@@ -1,0 +1,78 @@
+/* flowtable: 4-tuple -> TCP stream, numbered as Wireshark 4.0 numbers tcp.stream.
+ *
+ * Wireshark's rule (epan/dissectors/packet-tcp.c, dissect_tcp and
+ * tcp_analyze_sequence_number), reproduced here:
+ *   - a packet belongs to the latest conversation of its address/port pair (either
+ *     direction); the first packet of a pair starts stream N = count of streams so far;
+ *   - each direction of a stream remembers a base sequence number, set by the first
+ *     segment that direction sends (its seq if SYN, else seq-1), or, if the other side's
+ *     segment with ACK comes first, by that segment (ack-1);
+ *   - a SYN without ACK whose direction already has a base and whose seq differs from it
+ *     starts a new stream on the same pair (port reuse); with the same seq it is a
+ *     retransmission and stays in the stream;
+ *   - a SYN/ACK whose seq differs from its direction's base stays in the stream but
+ *     replaces that base (it never starts a stream).
+ * Packets of fragments and of malformed headers never reach the table (Wireshark would
+ * still number some of those; see README).
+ *
+ * A flow entry outlives its connection's core state: after a connection is finished its
+ * `struct tcpconn` is freed but the entry stays as a tombstone (stream number and bases),
+ * so a stray RST or retransmission still maps to its stream.
+ */
+#ifndef TCPCONN_FLOWTABLE_H
+#define TCPCONN_FLOWTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpconn.h"
+
+struct flow_endpoint {
+    uint8_t addr[16];
+    uint16_t port;
+};
+
+struct flow {
+    uint8_t family;              /* 4 or 6 */
+    struct flow_endpoint ep[2];  /* canonical order: ep[0] <= ep[1] */
+    uint32_t stream;
+    uint32_t first_frame;
+    uint32_t base_seq[2];        /* per sending side (index into ep[]) */
+    bool base_set[2];
+    bool tunnelled;              /* the stream's first packet was tunnelled: not analysed */
+    bool done;                   /* reported (finished, or superseded): a tombstone */
+    uint8_t ep0_side;            /* which ep[] is the core's endpoint 0 */
+    struct tcpconn *conn;        /* core state while analysed and not done */
+    struct flow *next;           /* hash chain */
+};
+
+struct flowtable;
+
+struct flowtable *flowtable_new(void);
+void flowtable_free(struct flowtable *t);
+
+/* The outcome of looking a segment up. */
+struct flow_lookup {
+    struct flow *flow;     /* the segment's stream */
+    uint8_t side;          /* index into flow->ep[] of the segment's sender */
+    bool is_new;           /* the segment started a new stream */
+    bool reused;           /* ... on a pair that had a stream: `superseded` is valid */
+    /* When a reused pair started a new stream, the previous stream's state, moved out of
+     * the entry (the caller reports it and frees conn); else conn is NULL. */
+    struct flow superseded;
+};
+
+/* Assign a segment to its stream, updating the Wireshark bookkeeping. Returns false only
+ * when out of memory. */
+bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16], uint16_t sport,
+                      const uint8_t dst[16], uint16_t dport, const struct tcpconn_segment *seg,
+                      bool tunnelled, struct flow_lookup *out);
+
+/* Calls fn for every flow (in no particular order). */
+void flowtable_foreach(struct flowtable *t, void (*fn)(struct flow *f, void *arg), void *arg);
+
+/* Number of streams numbered so far. */
+uint32_t flowtable_streams(const struct flowtable *t);
+
+#endif

@@ -1,0 +1,87 @@
+/* tcpconn-analyze: the command line. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "exitcodes.h"
+
+#ifndef TCPCONN_VERSION
+#define TCPCONN_VERSION "unknown"
+#endif
+
+static const char usage[] =
+    "Usage: tcpconn-analyze [--json] [--quiet] FILE...\n"
+    "\n"
+    "Names each TCP connection's teardown style and splits its handshake RTT into the\n"
+    "capture point -> server leg (server_rtt) and the capture point -> client leg\n"
+    "(client_rtt). Reads pcap and pcapng (Ethernet with VLAN tags, Linux cooked SLL/SLL2,\n"
+    "raw IP, BSD loopback; IPv4 and IPv6). Connections are numbered as Wireshark 4.0's\n"
+    "tcp.stream and printed in that order.\n"
+    "\n"
+    "Options:\n"
+    "  --json       JSON Lines, one object per connection (see the README)\n"
+    "  --table      an aligned table, one connection a row (the default)\n"
+    "  -q, --quiet  no per-file counts line on stderr\n"
+    "  -h, --help   this text\n"
+    "  --version    the version\n"
+    "\n"
+    "Standard error gets, per file, a line of counts: frames, streams, segments analysed,\n"
+    "segments after their connection was reported, and skipped packets (IP fragments,\n"
+    "tunnelled TCP - GRE, VXLAN, Geneve, GTP-U, MPLS, PPPoE, IP-in-IP -, non-TCP, non-IP,\n"
+    "malformed). Problems are reported there too, naming the file and frame.\n"
+    "\n"
+    "Exit status (with several files, the largest):\n"
+    "  0  success\n"
+    "  1  bad command line\n"
+    "  2  a file cannot be opened (missing, permissions)\n"
+    "  3  not a pcap or pcapng capture\n"
+    "  4  unsupported link-layer type\n"
+    "  5  capture truncated or corrupt (connections read before the damage are reported)\n"
+    "  6  packets with headers cut by snaplen or bogus (skipped; the rest is reported)\n"
+    "  7  out of memory\n";
+
+int main(int argc, char **argv)
+{
+    struct analyze_options opt = {.format = REPORT_TABLE};
+    int nfiles = 0;
+    bool only_files = false;
+    /* Options may come anywhere; after "--" everything is a file name. */
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_files || a[0] != '-' || a[1] == '\0') {
+            argv[1 + nfiles++] = argv[i]; /* compact the file names in place */
+            continue;
+        }
+        if (strcmp(a, "--") == 0)
+            only_files = true;
+        else if (strcmp(a, "--json") == 0)
+            opt.format = REPORT_JSON;
+        else if (strcmp(a, "--table") == 0)
+            opt.format = REPORT_TABLE;
+        else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+            opt.quiet = true;
+        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("tcpconn-analyze %s\n", TCPCONN_VERSION);
+            return EXIT_OK;
+        } else {
+            fprintf(stderr, "tcpconn-analyze: unknown option %s\n%s", a, usage);
+            return EXIT_USAGE;
+        }
+    }
+    if (nfiles == 0) {
+        fprintf(stderr, "tcpconn-analyze: no capture file given\n%s", usage);
+        return EXIT_USAGE;
+    }
+    opt.with_file = nfiles > 1;
+    int rc = EXIT_OK;
+    for (int i = 1; i <= nfiles; i++) {
+        int r = analyze_file(argv[i], &opt, stdout);
+        if (r > rc)
+            rc = r;
+    }
+    return rc;
+}
