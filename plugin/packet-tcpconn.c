@@ -1,0 +1,224 @@
+/* packet-tcpconn.c: registration (fields, subtrees, expert items, preferences) and the
+ * post-dissector itself. The first pass reads the TCP fields (extract.c), feeds the
+ * core (table.c) and remembers one word per frame; every pass renders (render.c). */
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/proto.h>
+#include <epan/expert.h>
+#include <epan/prefs.h>
+
+#include "packet-tcpconn.h"
+
+struct tcpconn_hfs tcpconn_hf = { .proto = -1 };
+struct tcpconn_etts tcpconn_ett = { -1, -1 };
+struct tcpconn_eis tcpconn_ei = {
+    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
+};
+struct tcpconn_prefs tcpconn_prefs = {
+    .info_column = TRUE,
+    .slow_handshake_ms = 200,
+};
+
+static dissector_handle_t tcpconn_handle;
+
+static int dissect_tcpconn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    struct tcpconn_render_ctx ctx = { .tvb = tvb, .pinfo = pinfo, .tree = tree };
+
+    if (!PINFO_FD_VISITED(pinfo)) {
+        struct tcpconn_packet pkt;
+        if (!tcpconn_extract(pinfo, tree, &pkt))
+            return 0;
+        ctx.conn = tcpconn_table_update(pinfo, &pkt, &ctx.mark);
+        if (!ctx.conn)
+            return 0;
+        ctx.stream = pkt.stream;
+        ctx.from = pkt.seg.from;
+        ctx.final = false;
+    } else {
+        if (!tcpconn_table_lookup(pinfo->num, &ctx.stream, &ctx.from, &ctx.mark, &ctx.conn))
+            return 0;
+        ctx.final = true;
+    }
+    tcpconn_render(&ctx);
+    return tvb_captured_length(tvb);
+}
+
+static void tcpconn_init_routine(void)
+{
+    tcpconn_table_init();
+    set_postdissector_wanted_hfids(tcpconn_handle, tcpconn_extract_wanted_hfids());
+}
+
+static void tcpconn_cleanup_routine(void)
+{
+    set_postdissector_wanted_hfids(tcpconn_handle, NULL);
+    tcpconn_table_cleanup();
+}
+
+#define FRAMENUM(kind) FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(kind), 0x0
+
+void proto_register_tcpconn(void)
+{
+    static hf_register_info hf[] = {
+        { &tcpconn_hf.stream,
+          { "Stream index", "tcpconn.stream", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The tcp.stream number of the connection this packet belongs to.", HFILL } },
+        { &tcpconn_hf.role,
+          { "Role", "tcpconn.role", FT_STRING, BASE_NONE, NULL, 0x0,
+            "This packet's role in the connection's handshake or teardown, with its position in the exchange, "
+            "e.g. \"FIN+ACK, piggybacked (2/3)\".", HFILL } },
+        { &tcpconn_hf.syn_frame,
+          { "Answers the SYN in frame", "tcpconn.syn_frame", FRAMENUM(FT_FRAMENUM_REQUEST),
+            "The SYN that this SYN/ACK (or this RST refusing the connection) answers.", HFILL } },
+        { &tcpconn_hf.synack_frame,
+          { "Acknowledges the SYN/ACK in frame", "tcpconn.synack_frame", FRAMENUM(FT_FRAMENUM_ACK),
+            "The SYN/ACK that this client segment acknowledges, completing the handshake.", HFILL } },
+        { &tcpconn_hf.answered_in,
+          { "Answered in frame", "tcpconn.answered_in", FRAMENUM(FT_FRAMENUM_RESPONSE),
+            "The packet that answered this SYN or SYN/ACK.", HFILL } },
+        { &tcpconn_hf.acks_fin_frame,
+          { "Acknowledges the FIN in frame", "tcpconn.acks_fin_frame", FRAMENUM(FT_FRAMENUM_ACK),
+            "The FIN that this packet acknowledges.", HFILL } },
+        { &tcpconn_hf.fin_acked_in,
+          { "FIN acknowledged in frame", "tcpconn.fin_acked_in", FRAMENUM(FT_FRAMENUM_RESPONSE),
+            "The first packet from the other side that acknowledges this FIN.", HFILL } },
+        { &tcpconn_hf.retransmission_of,
+          { "Retransmission of frame", "tcpconn.retransmission_of", FRAMENUM(FT_FRAMENUM_RETRANS_PREV),
+            "The first transmission of the SYN, SYN/ACK or FIN that this packet sends again.", HFILL } },
+        { &tcpconn_hf.duplicate_of,
+          { "Duplicate of frame", "tcpconn.duplicate_of", FRAMENUM(FT_FRAMENUM_NONE),
+            "The earlier capture of this same transmission (a copy seen twice, e.g. on a SPAN port); "
+            "it is neither a retransmission nor a step of the exchange.", HFILL } },
+        { &tcpconn_hf.related_frame,
+          { "Related frame", "tcpconn.related_frame", FRAMENUM(FT_FRAMENUM_NONE),
+            "Another packet that this packet's role refers to.", HFILL } },
+
+        { &tcpconn_hf.roles_inferred,
+          { "Roles inferred", "tcpconn.roles_inferred", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "True when no SYN was captured, so client and server were inferred from a SYN/ACK or from the port "
+            "numbers (the higher, ephemeral port is the client).", HFILL } },
+        { &tcpconn_hf.hs_state,
+          { "Handshake", "tcpconn.handshake.state", FT_STRING, BASE_NONE, NULL, 0x0,
+            "How the connection's handshake went: complete, unanswered, refused, no-ack, simultaneous-open or "
+            "not-captured.", HFILL } },
+        { &tcpconn_hf.hs_server_rtt,
+          { "Server RTT (SYN to SYN/ACK)", "tcpconn.handshake.server_rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Round trip between the capture point and the server: from the SYN to the SYN/ACK that answered it.",
+            HFILL } },
+        { &tcpconn_hf.hs_client_rtt,
+          { "Client RTT (SYN/ACK to ACK)", "tcpconn.handshake.client_rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Round trip between the capture point and the client: from the SYN/ACK to the first client segment "
+            "that acknowledged it.", HFILL } },
+        { &tcpconn_hf.hs_rtt,
+          { "Handshake RTT", "tcpconn.handshake.rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "From the SYN to the client's acknowledgment of the SYN/ACK: the server RTT plus the client RTT.",
+            HFILL } },
+        { &tcpconn_hf.hs_rtt_ambiguous,
+          { "RTT ambiguous", "tcpconn.handshake.rtt_ambiguous", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "True when retransmissions make it uncertain which transmission of the SYN or SYN/ACK was answered "
+            "(Karn's rule), so an RTT leg may be too short.", HFILL } },
+        { &tcpconn_hf.hs_syn_retrans,
+          { "SYN retransmissions", "tcpconn.handshake.syn_retransmissions", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "How many times the client sent its SYN again.", HFILL } },
+        { &tcpconn_hf.hs_synack_retrans,
+          { "SYN/ACK retransmissions", "tcpconn.handshake.synack_retransmissions", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "How many times the server sent its SYN/ACK again.", HFILL } },
+        { &tcpconn_hf.hs_syn_frame,
+          { "SYN frame", "tcpconn.handshake.syn_frame", FRAMENUM(FT_FRAMENUM_NONE),
+            "The connection's first SYN.", HFILL } },
+        { &tcpconn_hf.hs_synack_frame,
+          { "SYN/ACK frame", "tcpconn.handshake.synack_frame", FRAMENUM(FT_FRAMENUM_NONE),
+            "The connection's first SYN/ACK.", HFILL } },
+        { &tcpconn_hf.hs_ack_frame,
+          { "Handshake ACK frame", "tcpconn.handshake.ack_frame", FRAMENUM(FT_FRAMENUM_NONE),
+            "The client segment that completed the handshake by acknowledging the SYN/ACK.", HFILL } },
+        { &tcpconn_hf.td_style,
+          { "Teardown style", "tcpconn.teardown.style", FT_STRING, BASE_NONE, NULL, 0x0,
+            "How the connection ended: four-way, three-way, simultaneous, half-close, reset, reset-after-fin, "
+            "refused, incomplete or open.", HFILL } },
+        { &tcpconn_hf.td_initiator,
+          { "Teardown initiator", "tcpconn.teardown.initiator", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Who started the close: client, server or both (the sender of the first FIN, or of the RST for "
+            "reset and refused).", HFILL } },
+        { &tcpconn_hf.td_duration,
+          { "Teardown duration", "tcpconn.teardown.duration", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "From the first FIN (or the RST) to the packet that completed the close.", HFILL } },
+        { &tcpconn_hf.td_fin_frame,
+          { "First FIN frame", "tcpconn.teardown.fin_frame", FRAMENUM(FT_FRAMENUM_NONE),
+            "The active closer's FIN, the first FIN of the connection.", HFILL } },
+        { &tcpconn_hf.td_passive_fin_frame,
+          { "Passive closer's FIN frame", "tcpconn.teardown.passive_fin_frame", FRAMENUM(FT_FRAMENUM_NONE),
+            "The other side's FIN.", HFILL } },
+        { &tcpconn_hf.td_close_frame,
+          { "Close completed in frame", "tcpconn.teardown.close_frame", FRAMENUM(FT_FRAMENUM_NONE),
+            "The packet that completed the close: the later of the last FIN and its first acknowledgment.",
+            HFILL } },
+        { &tcpconn_hf.td_rst_frame,
+          { "RST frame", "tcpconn.teardown.rst_frame", FRAMENUM(FT_FRAMENUM_NONE),
+            "The RST that ended the connection.", HFILL } },
+        { &tcpconn_hf.td_half_close_bytes,
+          { "Half-close bytes", "tcpconn.teardown.half_close_bytes", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "New payload bytes the passive closer sent after acknowledging the first FIN.", HFILL } },
+    };
+
+    static int *ett[] = {
+        &tcpconn_ett.tcpconn,
+        &tcpconn_ett.connection,
+    };
+
+    static ei_register_info ei[] = {
+        { &tcpconn_ei.three_way_close,
+          { "tcpconn.three_way_close", PI_SEQUENCE, PI_CHAT,
+            "Three-way close: this FIN also acknowledges the peer's FIN (FIN+ACK piggybacked)", EXPFILL } },
+        { &tcpconn_ei.simultaneous_close,
+          { "tcpconn.simultaneous_close", PI_SEQUENCE, PI_NOTE,
+            "Simultaneous close: both FINs were sent before either arrived", EXPFILL } },
+        { &tcpconn_ei.half_close_data,
+          { "tcpconn.half_close_data", PI_SEQUENCE, PI_NOTE,
+            "Half-close: new data after the peer's FIN", EXPFILL } },
+        { &tcpconn_ei.reset,
+          { "tcpconn.reset", PI_SEQUENCE, PI_WARN, "Connection reset", EXPFILL } },
+        { &tcpconn_ei.reset_after_close,
+          { "tcpconn.reset_after_close", PI_SEQUENCE, PI_CHAT, "RST after the connection had closed", EXPFILL } },
+        { &tcpconn_ei.refused,
+          { "tcpconn.refused", PI_SEQUENCE, PI_WARN, "Connection refused: the SYN was answered with RST",
+            EXPFILL } },
+        { &tcpconn_ei.syn_retransmission,
+          { "tcpconn.syn_retransmission", PI_SEQUENCE, PI_NOTE, "SYN retransmitted in the handshake", EXPFILL } },
+        { &tcpconn_ei.synack_retransmission,
+          { "tcpconn.synack_retransmission", PI_SEQUENCE, PI_NOTE, "SYN/ACK retransmitted in the handshake",
+            EXPFILL } },
+        { &tcpconn_ei.slow_handshake,
+          { "tcpconn.slow_handshake", PI_SEQUENCE, PI_WARN, "Slow handshake: RTT above the threshold", EXPFILL } },
+        { &tcpconn_ei.teardown_incomplete,
+          { "tcpconn.teardown_incomplete", PI_SEQUENCE, PI_NOTE,
+            "Teardown not complete at the end of the capture", EXPFILL } },
+    };
+
+    tcpconn_hf.proto = proto_register_protocol("TCP Connection Lifecycle", "TCPCONN", "tcpconn");
+    proto_register_field_array(tcpconn_hf.proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_module_t *expert = expert_register_protocol(tcpconn_hf.proto);
+    expert_register_field_array(expert, ei, array_length(ei));
+
+    module_t *module = prefs_register_protocol(tcpconn_hf.proto, NULL);
+    prefs_register_bool_preference(module, "info_column", "Show the role in the Info column",
+                                   "Append a short form of each handshake and teardown packet's role, e.g. "
+                                   "\"[FIN 1/3]\", to the Info column.",
+                                   &tcpconn_prefs.info_column);
+    prefs_register_uint_preference(module, "slow_handshake_ms", "Slow handshake threshold (ms)",
+                                   "Add a warning to the handshake ACK when the handshake RTT (SYN to the "
+                                   "client's ACK) is above this many milliseconds.",
+                                   10, &tcpconn_prefs.slow_handshake_ms);
+
+    tcpconn_handle = register_dissector("tcpconn", dissect_tcpconn, tcpconn_hf.proto);
+    register_postdissector(tcpconn_handle);
+    register_init_routine(tcpconn_init_routine);
+    register_cleanup_routine(tcpconn_cleanup_routine);
+}
+
+void proto_reg_handoff_tcpconn(void)
+{
+    tcpconn_extract_resolve();
+}

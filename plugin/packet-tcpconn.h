@@ -1,0 +1,133 @@
+/* packet-tcpconn.h: what the plugin's files share.
+ *
+ *   packet-tcpconn.c  registration (hf, ett, ei, prefs, post-dissector) and the dissector
+ *   extract.c         the only code that reads other protocols' fields from the tree
+ *   table.c           per-connection core state and the compact per-frame record
+ *   render.c          core results -> tree items, expert info, Info column
+ */
+#ifndef PACKET_TCPCONN_H
+#define PACKET_TCPCONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+
+#include "ws-compat.h"
+#include "tcpconn.h"
+
+void proto_register_tcpconn(void);
+void proto_reg_handoff_tcpconn(void);
+
+/* ---- registration results (packet-tcpconn.c) ---- */
+
+struct tcpconn_hfs {
+    int proto;
+    /* per packet, at the top of the tcpconn tree */
+    int stream;
+    int role;
+    int syn_frame;          /* the SYN a SYN/ACK (or refusing RST) answers */
+    int synack_frame;       /* the SYN/ACK a handshake ACK acknowledges */
+    int answered_in;        /* the packet that answered this SYN / SYN/ACK */
+    int acks_fin_frame;     /* the FIN this packet acknowledges */
+    int fin_acked_in;       /* the packet that acknowledges this FIN */
+    int retransmission_of;  /* first transmission of this SYN / SYN/ACK / FIN */
+    int duplicate_of;       /* earlier capture of the same transmission */
+    int related_frame;      /* any other frame a role refers to */
+    /* per connection, in the "Connection" subtree */
+    int roles_inferred;
+    int hs_state;
+    int hs_server_rtt;
+    int hs_client_rtt;
+    int hs_rtt;
+    int hs_rtt_ambiguous;
+    int hs_syn_retrans;
+    int hs_synack_retrans;
+    int hs_syn_frame;
+    int hs_synack_frame;
+    int hs_ack_frame;
+    int td_style;
+    int td_initiator;
+    int td_duration;
+    int td_fin_frame;
+    int td_passive_fin_frame;
+    int td_close_frame;
+    int td_rst_frame;
+    int td_half_close_bytes;
+};
+
+struct tcpconn_etts {
+    int tcpconn;
+    int connection;
+};
+
+struct tcpconn_eis {
+    expert_field three_way_close;
+    expert_field simultaneous_close;
+    expert_field half_close_data;
+    expert_field reset;
+    expert_field reset_after_close;
+    expert_field refused;
+    expert_field syn_retransmission;
+    expert_field synack_retransmission;
+    expert_field slow_handshake;
+    expert_field teardown_incomplete;
+};
+
+struct tcpconn_prefs {
+    tcpconn_pref_bool info_column;     /* append the short role to the Info column */
+    tcpconn_pref_uint slow_handshake_ms; /* warn above this handshake RTT */
+};
+
+extern struct tcpconn_hfs tcpconn_hf;
+extern struct tcpconn_etts tcpconn_ett;
+extern struct tcpconn_eis tcpconn_ei;
+extern struct tcpconn_prefs tcpconn_prefs;
+
+/* ---- extract.c ---- */
+
+/* One TCP packet as read from the tree: the core segment (without its direction,
+ * which the connection table decides) plus what identifies the connection. */
+struct tcpconn_packet {
+    uint32_t stream;
+    uint16_t srcport;
+    uint16_t dstport;
+    struct tcpconn_segment seg;
+};
+
+void tcpconn_extract_resolve(void);        /* handoff: field names -> hfids */
+GArray *tcpconn_extract_wanted_hfids(void); /* for set_postdissector_wanted_hfids */
+/* Reads the innermost TCP layer. False when the packet has no (analysable) TCP,
+ * e.g. TCP quoted inside an ICMP error. */
+bool tcpconn_extract(packet_info *pinfo, proto_tree *tree, struct tcpconn_packet *out);
+
+/* ---- table.c ---- */
+
+void tcpconn_table_init(void);
+void tcpconn_table_cleanup(void);
+/* First pass: find or start the connection of `pkt`, set pkt->seg.from, feed the core,
+ * and remember (stream, mark) for frame pkt->seg.frame. Returns the connection. */
+const struct tcpconn *tcpconn_table_update(packet_info *pinfo, struct tcpconn_packet *pkt,
+                                           enum tcpconn_mark *mark_out);
+/* Any pass: what the first pass stored for `frame`. False when the frame is not part
+ * of an analysed connection. */
+bool tcpconn_table_lookup(uint32_t frame, uint32_t *stream, tcpconn_endpoint *from,
+                          enum tcpconn_mark *mark, const struct tcpconn **conn);
+
+/* ---- render.c ---- */
+
+struct tcpconn_render_ctx {
+    tvbuff_t *tvb;
+    packet_info *pinfo;
+    proto_tree *tree;
+    const struct tcpconn *conn;
+    uint32_t stream;
+    tcpconn_endpoint from; /* this packet's sender */
+    enum tcpconn_mark mark;
+    bool final;  /* the whole capture has been seen (a later pass) */
+};
+
+void tcpconn_render(const struct tcpconn_render_ctx *ctx);
+
+#endif

@@ -1,0 +1,238 @@
+/* render.c: core results -> tree items, expert info and the Info column.
+ *
+ * Runs on every pass and reads only the connection state and what the first pass
+ * stored for the frame. On the first pass the summary is "as known now" and a
+ * summary field appears only once the core says it is known; on later passes
+ * (tshark -2, the GUI) it is final. Expert info is added even without a tree.
+ */
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/proto.h>
+#include <epan/expert.h>
+#include <epan/column-utils.h>
+
+#include "packet-tcpconn.h"
+
+#define TEXT_LEN 64
+
+static proto_item *add_frame(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t frame)
+{
+    if (frame == TCPCONN_NO_FRAME)
+        return NULL;
+    proto_item *pi = proto_tree_add_uint(tree, hf, tvb, 0, 0, frame);
+    proto_item_set_generated(pi);
+    return pi;
+}
+
+static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, uint64_t ns)
+{
+    if (ns == TCPCONN_NO_TIME)
+        return NULL;
+    nstime_t t;
+    t.secs = (time_t)(ns / 1000000000u);
+    t.nsecs = (int)(ns % 1000000000u);
+    proto_item *pi = proto_tree_add_time(tree, hf, tvb, 0, 0, &t);
+    proto_item_set_generated(pi);
+    return pi;
+}
+
+static proto_item *add_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *s)
+{
+    proto_item *pi = proto_tree_add_string(tree, hf, tvb, 0, 0, s);
+    proto_item_set_generated(pi);
+    return pi;
+}
+
+static proto_item *add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t v)
+{
+    proto_item *pi = proto_tree_add_uint(tree, hf, tvb, 0, 0, v);
+    proto_item_set_generated(pi);
+    return pi;
+}
+
+static proto_item *add_bool(proto_tree *tree, int hf, tvbuff_t *tvb, bool v)
+{
+    proto_item *pi = proto_tree_add_boolean(tree, hf, tvb, 0, 0, v);
+    proto_item_set_generated(pi);
+    return pi;
+}
+
+static const char *side_name(const struct tcpconn_summary *sum, tcpconn_endpoint from)
+{
+    return from == sum->client ? "client" : "server";
+}
+
+/* The per-packet links of a role: what the role refers to, and what answered it. */
+static void add_role_links(proto_tree *tree, tvbuff_t *tvb, const struct tcpconn_role *r)
+{
+    int related_hf = tcpconn_hf.related_frame;
+    int answered_hf = tcpconn_hf.fin_acked_in;
+
+    switch (r->kind) {
+    case TCPCONN_ROLE_SYN:
+    case TCPCONN_ROLE_SIMULTANEOUS_SYN:
+        answered_hf = tcpconn_hf.answered_in;
+        break;
+    case TCPCONN_ROLE_SYN_RETRANSMISSION:
+    case TCPCONN_ROLE_SYNACK_RETRANSMISSION:
+        related_hf = tcpconn_hf.retransmission_of;
+        answered_hf = tcpconn_hf.answered_in;
+        break;
+    case TCPCONN_ROLE_SYNACK:
+    case TCPCONN_ROLE_RST_REFUSED:
+        related_hf = tcpconn_hf.syn_frame;
+        answered_hf = tcpconn_hf.answered_in;
+        break;
+    case TCPCONN_ROLE_HANDSHAKE_ACK:
+        related_hf = tcpconn_hf.synack_frame;
+        break;
+    case TCPCONN_ROLE_ACK_OF_FIN:
+    case TCPCONN_ROLE_PIGGYBACKED_FIN:
+    case TCPCONN_ROLE_FINAL_ACK:
+    case TCPCONN_ROLE_DATA_AFTER_FIN:
+        related_hf = tcpconn_hf.acks_fin_frame;
+        break;
+    case TCPCONN_ROLE_FIN_RETRANSMISSION:
+        related_hf = tcpconn_hf.retransmission_of;
+        break;
+    case TCPCONN_ROLE_DUPLICATE:
+        related_hf = tcpconn_hf.duplicate_of;
+        break;
+    default:
+        break;
+    }
+    add_frame(tree, related_hf, tvb, r->related);
+    add_frame(tree, answered_hf, tvb, r->answered_by);
+}
+
+static void add_connection_subtree(proto_tree *tree, tvbuff_t *tvb, const struct tcpconn_summary *sum)
+{
+    proto_item *ci;
+    proto_tree *ct = proto_tree_add_subtree(tree, tvb, 0, 0, tcpconn_ett.connection, &ci, "Connection");
+    proto_item_set_generated(ci);
+
+    if (sum->handshake_known) {
+        proto_item_append_text(ci, ": handshake %s", tcpconn_handshake_state_name(sum->handshake));
+        add_string(ct, tcpconn_hf.hs_state, tvb, tcpconn_handshake_state_name(sum->handshake));
+    }
+    add_time(ct, tcpconn_hf.hs_server_rtt, tvb, sum->server_rtt_ns);
+    add_time(ct, tcpconn_hf.hs_client_rtt, tvb, sum->client_rtt_ns);
+    add_time(ct, tcpconn_hf.hs_rtt, tvb, sum->rtt_ns);
+    if (sum->handshake_known) {
+        if (sum->server_rtt_ns != TCPCONN_NO_TIME || sum->client_rtt_ns != TCPCONN_NO_TIME)
+            add_bool(ct, tcpconn_hf.hs_rtt_ambiguous, tvb, sum->rtt_ambiguous);
+        add_uint(ct, tcpconn_hf.hs_syn_retrans, tvb, sum->syn_retransmissions);
+        add_uint(ct, tcpconn_hf.hs_synack_retrans, tvb, sum->synack_retransmissions);
+        add_bool(ct, tcpconn_hf.roles_inferred, tvb, sum->roles_inferred);
+    }
+    add_frame(ct, tcpconn_hf.hs_syn_frame, tvb, sum->syn_frame);
+    add_frame(ct, tcpconn_hf.hs_synack_frame, tvb, sum->synack_frame);
+    add_frame(ct, tcpconn_hf.hs_ack_frame, tvb, sum->hs_ack_frame);
+
+    if (sum->style_known) {
+        const char *style = tcpconn_teardown_style_name(sum->style);
+        add_string(ct, tcpconn_hf.td_style, tvb, style);
+        if (sum->initiator != TCPCONN_BY_NONE) {
+            const char *by = tcpconn_initiator_name(sum->initiator);
+            add_string(ct, tcpconn_hf.td_initiator, tvb, by);
+            proto_item_append_text(ci, "%s%s close by %s", sum->handshake_known ? ", " : ": ", style, by);
+        } else {
+            proto_item_append_text(ci, "%s%s", sum->handshake_known ? ", " : ": ", style);
+        }
+        add_time(ct, tcpconn_hf.td_duration, tvb, sum->teardown_duration_ns);
+        if (sum->half_close_bytes)
+            add_uint(ct, tcpconn_hf.td_half_close_bytes, tvb, sum->half_close_bytes);
+    }
+    add_frame(ct, tcpconn_hf.td_fin_frame, tvb, sum->fin_a_frame);
+    add_frame(ct, tcpconn_hf.td_passive_fin_frame, tvb, sum->fin_b_frame);
+    add_frame(ct, tcpconn_hf.td_close_frame, tvb, sum->close_frame);
+    add_frame(ct, tcpconn_hf.td_rst_frame, tvb, sum->rst_frame);
+}
+
+static void add_expert(const struct tcpconn_render_ctx *ctx, proto_item *pi,
+                       const struct tcpconn_summary *sum, const struct tcpconn_role *role)
+{
+    packet_info *pinfo = ctx->pinfo;
+
+    switch (role->kind) {
+    case TCPCONN_ROLE_PIGGYBACKED_FIN:
+        if (!sum->style_known || sum->style == TCPCONN_TD_THREE_WAY)
+            expert_add_info(pinfo, pi, &tcpconn_ei.three_way_close);
+        break;
+    case TCPCONN_ROLE_CROSSED_FIN:
+        expert_add_info(pinfo, pi, &tcpconn_ei.simultaneous_close);
+        break;
+    case TCPCONN_ROLE_DATA_AFTER_FIN:
+        expert_add_info(pinfo, pi, &tcpconn_ei.half_close_data);
+        break;
+    case TCPCONN_ROLE_RST:
+    case TCPCONN_ROLE_RST_AFTER_FIN:
+        expert_add_info_format(pinfo, pi, &tcpconn_ei.reset, "Connection reset by the %s",
+                               side_name(sum, ctx->from));
+        break;
+    case TCPCONN_ROLE_RST_AFTER_CLOSE:
+        expert_add_info_format(pinfo, pi, &tcpconn_ei.reset_after_close,
+                               "RST from the %s after the connection had closed", side_name(sum, ctx->from));
+        break;
+    case TCPCONN_ROLE_RST_REFUSED:
+        expert_add_info_format(pinfo, pi, &tcpconn_ei.refused,
+                               "Connection refused: the %s answered the SYN with RST", side_name(sum, ctx->from));
+        break;
+    case TCPCONN_ROLE_SYN_RETRANSMISSION:
+        expert_add_info(pinfo, pi, &tcpconn_ei.syn_retransmission);
+        break;
+    case TCPCONN_ROLE_SYNACK_RETRANSMISSION:
+        expert_add_info(pinfo, pi, &tcpconn_ei.synack_retransmission);
+        break;
+    case TCPCONN_ROLE_HANDSHAKE_ACK:
+        if (sum->rtt_ns != TCPCONN_NO_TIME &&
+            sum->rtt_ns > (uint64_t)tcpconn_prefs.slow_handshake_ms * 1000000u)
+            expert_add_info_format(pinfo, pi, &tcpconn_ei.slow_handshake,
+                                   "Slow handshake: RTT %.3f ms is above %u ms",
+                                   (double)sum->rtt_ns / 1e6, (unsigned)tcpconn_prefs.slow_handshake_ms);
+        break;
+    default:
+        break;
+    }
+}
+
+void tcpconn_render(const struct tcpconn_render_ctx *ctx)
+{
+    struct tcpconn_summary sum;
+    struct tcpconn_role roles[TCPCONN_MAX_ROLES];
+    char text[TEXT_LEN];
+
+    tcpconn_summarize(ctx->conn, ctx->final, &sum);
+    unsigned nroles = tcpconn_roles(&sum, ctx->pinfo->num, ctx->from, ctx->mark, roles);
+
+    proto_item *top = proto_tree_add_item(ctx->tree, tcpconn_hf.proto, ctx->tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(top);
+    proto_tree *tree = proto_item_add_subtree(top, tcpconn_ett.tcpconn);
+
+    for (unsigned i = 0; i < nroles; i++) {
+        tcpconn_role_text(&roles[i], text, sizeof text);
+        proto_item_append_text(top, "%s%s", i ? ", " : ", Role: ", text);
+        proto_item *role_item = add_string(tree, tcpconn_hf.role, ctx->tvb, text);
+        add_role_links(tree, ctx->tvb, &roles[i]);
+        add_expert(ctx, role_item ? role_item : top, &sum, &roles[i]);
+    }
+    add_uint(tree, tcpconn_hf.stream, ctx->tvb, ctx->stream);
+    if (tree && proto_field_is_referenced(tree, tcpconn_hf.proto))
+        add_connection_subtree(tree, ctx->tvb, &sum);
+
+    /* Only known once the capture has ended: on the first FIN of an unfinished close. */
+    if (ctx->final && sum.style_known && sum.style == TCPCONN_TD_INCOMPLETE &&
+        ctx->pinfo->num == sum.fin_a_frame)
+        expert_add_info(ctx->pinfo, top, &tcpconn_ei.teardown_incomplete);
+
+    if (nroles && tcpconn_prefs.info_column) {
+        char info[2 * TEXT_LEN + 8];
+        size_t used = 0;
+        for (unsigned i = 0; i < nroles; i++) {
+            tcpconn_role_short(&roles[i], text, sizeof text);
+            used += (size_t)snprintf(info + used, sizeof info - used, "%s%s", i ? ", " : "[", text);
+        }
+        snprintf(info + used, sizeof info - used, "]");
+        col_append_sep_str(ctx->pinfo->cinfo, COL_INFO, " ", info);
+    }
+}

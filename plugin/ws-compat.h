@@ -1,0 +1,42 @@
+/* ws-compat.h: every difference between the Wireshark versions tcpconn builds against.
+ *
+ * Nothing else in plugin/ tests the Wireshark version. Built and tested against 4.0;
+ * the 4.2+/4.4+ branches follow the upstream API changes (field_info.value became a
+ * pointer, plugins describe themselves with plugin_describe()).
+ */
+#ifndef TCPCONN_WS_COMPAT_H
+#define TCPCONN_WS_COMPAT_H
+
+#include <ws_version.h>
+
+#define TCPCONN_WS_AT_LEAST(major, minor) \
+    (WIRESHARK_VERSION_MAJOR > (major) || \
+     (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+
+/* field_info's value: embedded in 4.0, a pointer from 4.2 on. */
+#if TCPCONN_WS_AT_LEAST(4, 2)
+#define TCPCONN_FI_VALUE(fi) ((fi)->value)
+#else
+#define TCPCONN_FI_VALUE(fi) (&(fi)->value)
+#endif
+#define TCPCONN_FI_UINT(fi) ((uint32_t)fvalue_get_uinteger(TCPCONN_FI_VALUE(fi)))
+
+/* Preference storage: gboolean/guint in 4.0, bool/unsigned from 4.4 on. */
+#if TCPCONN_WS_AT_LEAST(4, 4)
+typedef bool tcpconn_pref_bool;
+#else
+typedef gboolean tcpconn_pref_bool;
+#endif
+typedef guint tcpconn_pref_uint;
+
+/* Plugin self-description (wsutil/plugins.h, WS_PLUGIN_DESC_DISSECTOR): 4.2+. */
+#if TCPCONN_WS_AT_LEAST(4, 2) && defined(__has_include)
+#if __has_include(<wsutil/plugins.h>)
+#include <wsutil/plugins.h>
+#endif
+#endif
+#ifdef WS_PLUGIN_DESC_DISSECTOR
+#define TCPCONN_HAVE_PLUGIN_DESCRIBE 1
+#endif
+
+#endif

@@ -1,0 +1,31 @@
+#!/bin/sh
+# run-tshark.sh PLUGIN.so [tshark arguments...]
+#
+# Runs tshark with the given tcpconn.so loaded as a personal plugin. Wireshark never
+# loads personal plugins for root, so when run as root this drops to uid/gid 65534
+# (nobody) with a private HOME in a temporary directory that nobody can read; capture
+# files named in the arguments must be readable by that user (they are, under /work).
+# Output and exit status are tshark's.
+set -eu
+plugin=$1
+shift
+[ -f "$plugin" ] || { echo "run-tshark.sh: no plugin at $plugin" >&2; exit 2; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-tshark.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+ver=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\)\.\([0-9]*\).*/\1.\2/p')
+[ -n "$ver" ] || { echo "run-tshark.sh: cannot tell tshark's version" >&2; exit 2; }
+dir="$tmp/.local/lib/wireshark/plugins/$ver/epan"
+mkdir -p "$dir" "$tmp/.config/wireshark"
+cp "$plugin" "$dir/tcpconn.so"
+
+if [ "$(id -u)" = 0 ]; then
+    chmod -R a+rX "$tmp"
+    chown -R 65534:65534 "$tmp"
+    exec_as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+else
+    exec_as=""
+fi
+# Not exec: the trap must still remove the directory.
+cd "$tmp"
+$exec_as env -i PATH="$PATH" HOME="$tmp" LC_ALL=C.UTF-8 TZ=UTC tshark "$@"
