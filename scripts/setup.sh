@@ -1,0 +1,30 @@
+#!/bin/sh
+# Install the Debian packages tcpconn needs to build and test (Debian 12 or later).
+# Installs only what is missing; uses sudo when not run as root.
+set -eu
+
+PACKAGES="build-essential cmake pkg-config libpcap-dev wireshark-dev tshark tcpdump jq util-linux"
+# For regenerating testdata/ (testdata/gen/): network namespaces and scapy.
+PACKAGES="$PACKAGES iproute2 python3-scapy"
+
+missing=""
+for p in $PACKAGES; do
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$status" in
+        *"install ok installed"*) ;;
+        *) missing="$missing $p" ;;
+    esac
+done
+
+if [ -z "$missing" ]; then
+    echo "setup: all packages present"
+    exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "setup: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing
