@@ -64,13 +64,13 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
 
     struct flow_lookup l;
     if (!flowtable_lookup(a->flows, pkt->family, pkt->src, pkt->sport, pkt->dst, pkt->dport, &seg,
-                          pkt->tunnelled, &l))
+                          pkt->tunnelled || pkt->in_error, pkt->in_error, &l))
         return EXIT_NOMEM;
     if (l.reused)
         finish_flow(a, &l.superseded);
     struct flow *f = l.flow;
     if (l.is_new) {
-        if (f->tunnelled) {
+        if (f->unanalysed) {
             f->done = true; /* numbered, never analysed */
             if (!order_submit(a->order, f->stream, NULL))
                 return EXIT_NOMEM;
@@ -81,7 +81,11 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
             tcpconn_init(f->conn, f->ep[f->ep0_side].port, f->ep[!f->ep0_side].port);
         }
     }
-    if (pkt->tunnelled || f->tunnelled) {
+    if (pkt->in_error) {
+        a->n.not_tcp++; /* an ICMP error */
+        return EXIT_OK;
+    }
+    if (pkt->tunnelled || f->unanalysed) {
         a->n.tunnelled++;
         return EXIT_OK;
     }

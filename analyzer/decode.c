@@ -37,7 +37,7 @@ static struct bytes skip(struct bytes b, size_t n)
  * (unanalysed) inner packet is unreadable, so it counts as tunnelled non-TCP. */
 static enum decode_result malformed(struct decoded_packet *pkt, const char *fmt, ...)
 {
-    if (pkt->tunnelled)
+    if (pkt->tunnelled || pkt->in_error)
         return DECODE_NOT_TCP;
     va_list ap;
     va_start(ap, fmt);
@@ -242,6 +242,19 @@ static void tcp_timestamp_option(const uint8_t *opt, size_t len, struct tcpconn_
 /* b: the TCP header onward; ip_payload_len: TCP header + payload per the IP header. */
 static enum decode_result tcp(struct bytes b, size_t ip_payload_len, struct decoded_packet *pkt)
 {
+    if (pkt->in_error) {
+        /* Wireshark files the quoted header under its stream once ports, seq, ack, flags
+         * and window are there (16 bytes); it never analyses it. */
+        if (b.cap < 16)
+            return DECODE_NOT_TCP;
+        pkt->sport = be16(b.p);
+        pkt->dport = be16(b.p + 2);
+        pkt->seg.seq = be32(b.p + 4);
+        pkt->seg.ack = be32(b.p + 8);
+        pkt->seg.flags = b.p[13];
+        pkt->seg.window = be16(b.p + 14);
+        return DECODE_TCP;
+    }
     if (b.cap < 20)
         return malformed(pkt, "TCP header cut by snaplen (%zu of 20 bytes captured)", b.cap);
     size_t hlen = (size_t)(b.p[12] >> 4) * 4;
@@ -267,6 +280,26 @@ static enum decode_result tcp(struct bytes b, size_t ip_payload_len, struct deco
     return DECODE_TCP;
 }
 
+/* An ICMP or ICMPv6 error quotes the offending packet after its 8-byte header. */
+static enum decode_result icmp_error(struct bytes b, struct decoded_packet *pkt, int depth,
+                                     bool v6)
+{
+    if (b.cap < 8 || pkt->in_error)
+        return DECODE_NOT_TCP;
+    uint8_t type = b.p[0];
+    bool error = v6 ? type >= 1 && type <= 4
+                    : type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+    if (!error)
+        return DECODE_NOT_TCP;
+    pkt->in_error = true;
+    b = skip(b, 8);
+    b.wire = b.cap;
+    enum decode_result r = v6 ? ipv6(b, pkt, depth + 1) : ipv4(b, pkt, depth + 1);
+    if (r == DECODE_FRAGMENT)
+        r = DECODE_NOT_TCP;
+    return r;
+}
+
 /* Hand an IP payload (protocol proto) to TCP or a tunnel. */
 static enum decode_result ip_payload(uint8_t proto, struct bytes b, size_t len,
                                      struct decoded_packet *pkt, int depth)
@@ -277,6 +310,8 @@ static enum decode_result ip_payload(uint8_t proto, struct bytes b, size_t len,
     switch (proto) {
     case 6: return tcp(b, len, pkt);
     case 17: return udp(b, pkt, depth);
+    case 1: return icmp_error(b, pkt, depth, false);
+    case 58: return icmp_error(b, pkt, depth, true);
     case 47:
         if (tunnel_inner(pkt, depth) != DECODE_TCP)
             return DECODE_NOT_TCP;

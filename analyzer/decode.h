@@ -3,7 +3,8 @@
  * No I/O and no state: decode_frame() looks only at the bytes it is given. It knows the
  * link types tcpconn-analyze reads, IPv4 (options), IPv6 (extension headers), and enough
  * of GRE, VXLAN, Geneve, GTP-U, MPLS, PPPoE and IP-in-IP to find the TCP inside a tunnel
- * (tunnelled TCP is numbered like Wireshark numbers it, but never analysed).
+ * (tunnelled TCP is numbered like Wireshark numbers it, but never analysed), and the TCP
+ * header quoted in ICMP errors (Wireshark numbers that too).
  */
 #ifndef TCPCONN_DECODE_H
 #define TCPCONN_DECODE_H
@@ -27,6 +28,8 @@ struct decoded_packet {
     uint8_t src[16], dst[16];
     uint16_t sport, dport;
     bool tunnelled;            /* the TCP (or the non-TCP payload) sat inside a tunnel */
+    bool in_error;             /* the TCP header was quoted by an ICMP error: only ports,
+                                  seq, ack, flags and window are filled */
     struct tcpconn_segment seg; /* all fields but time_ns, frame and from */
     char error[96];            /* DECODE_MALFORMED: what was wrong */
 };

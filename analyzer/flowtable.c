@@ -94,13 +94,13 @@ static void grow(struct flowtable *t)
 
 /* Start stream state in f (a fresh tcp conversation in Wireshark's terms). */
 static void new_stream(struct flowtable *t, struct flow *f, const struct tcpconn_segment *seg,
-                       bool tunnelled)
+                       bool unanalysed)
 {
     f->stream = t->nstreams++;
     f->first_frame = seg->frame;
     f->base_set[0] = f->base_set[1] = false;
     f->base_seq[0] = f->base_seq[1] = 0;
-    f->tunnelled = tunnelled;
+    f->unanalysed = unanalysed;
     f->done = false;
     f->ep0_side = 0;
     f->conn = NULL;
@@ -108,7 +108,7 @@ static void new_stream(struct flowtable *t, struct flow *f, const struct tcpconn
 
 bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16], uint16_t sport,
                       const uint8_t dst[16], uint16_t dport, const struct tcpconn_segment *seg,
-                      bool tunnelled, struct flow_lookup *out)
+                      bool unanalysed, bool in_error, struct flow_lookup *out)
 {
     struct flow_endpoint ep[2];
     memset(ep, 0, sizeof ep);
@@ -142,7 +142,7 @@ bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16]
         t->bucket[i] = f;
         if (++t->nflows > t->nbuckets)
             grow(t);
-        new_stream(t, f, seg, tunnelled);
+        new_stream(t, f, seg, unanalysed);
         out->is_new = true;
     }
 
@@ -152,7 +152,7 @@ bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16]
         out->superseded = *f;
         out->superseded.next = NULL;
         out->reused = true;
-        new_stream(t, f, seg, tunnelled);
+        new_stream(t, f, seg, unanalysed);
         out->is_new = true;
     } else if (flags == (TCPCONN_SYN | TCPCONN_ACK) && f->base_set[side] &&
                seg->seq != f->base_seq[side]) {
@@ -160,11 +160,13 @@ bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16]
     }
 
     /* tcp_analyze_sequence_number: first segment of each direction sets the bases */
-    if (!f->base_set[side]) {
+    if (in_error) {
+        /* not analysed by Wireshark */
+    } else if (!f->base_set[side]) {
         f->base_seq[side] = (seg->flags & TCPCONN_SYN) ? seg->seq : seg->seq - 1;
         f->base_set[side] = true;
     }
-    if (!f->base_set[!side] && (seg->flags & TCPCONN_ACK)) {
+    if (!in_error && !f->base_set[!side] && (seg->flags & TCPCONN_ACK)) {
         f->base_seq[!side] = seg->ack - 1;
         f->base_set[!side] = true;
     }

@@ -12,6 +12,7 @@
  *     retransmission and stays in the stream;
  *   - a SYN/ACK whose seq differs from its direction's base stays in the stream but
  *     replaces that base (it never starts a stream).
+ * TCP headers quoted in ICMP errors take part in the first three rules but set no bases.
  * Packets of fragments and of malformed headers never reach the table (Wireshark would
  * still number some of those; see README).
  *
@@ -40,7 +41,8 @@ struct flow {
     uint32_t first_frame;
     uint32_t base_seq[2];        /* per sending side (index into ep[]) */
     bool base_set[2];
-    bool tunnelled;              /* the stream's first packet was tunnelled: not analysed */
+    bool unanalysed;             /* the stream's first packet was tunnelled or quoted in an
+                                    ICMP error: the stream is numbered, never analysed */
     bool done;                   /* reported (finished, or superseded): a tombstone */
     uint8_t ep0_side;            /* which ep[] is the core's endpoint 0 */
     struct tcpconn *conn;        /* core state while analysed and not done */
@@ -63,11 +65,13 @@ struct flow_lookup {
     struct flow superseded;
 };
 
-/* Assign a segment to its stream, updating the Wireshark bookkeeping. Returns false only
- * when out of memory. */
+/* Assign a segment to its stream, updating the Wireshark bookkeeping. unanalysed: the
+ * segment is tunnelled or quoted (a stream it starts is never analysed); in_error: it was
+ * quoted by an ICMP error, so (as in Wireshark) it sets no base sequence numbers.
+ * Returns false only when out of memory. */
 bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16], uint16_t sport,
                       const uint8_t dst[16], uint16_t dport, const struct tcpconn_segment *seg,
-                      bool tunnelled, struct flow_lookup *out);
+                      bool unanalysed, bool in_error, struct flow_lookup *out);
 
 /* Calls fn for every flow (in no particular order). */
 void flowtable_foreach(struct flowtable *t, void (*fn)(struct flow *f, void *arg), void *arg);
