@@ -96,7 +96,7 @@ void proto_register_tcpconn(void)
 
         { &tcpconn_hf.roles_inferred,
           { "Roles inferred", "tcpconn.roles_inferred", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-            "True when no SYN was captured, so client and server were inferred from a SYN/ACK or from the port "
+            "Present (true) when no SYN was captured, so client and server were inferred from a SYN/ACK or from the port "
             "numbers (the higher, ephemeral port is the client).", HFILL } },
         { &tcpconn_hf.hs_state,
           { "Handshake", "tcpconn.handshake.state", FT_STRING, BASE_NONE, NULL, 0x0,
@@ -116,7 +116,7 @@ void proto_register_tcpconn(void)
             HFILL } },
         { &tcpconn_hf.hs_rtt_ambiguous,
           { "RTT ambiguous", "tcpconn.handshake.rtt_ambiguous", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-            "True when retransmissions make it uncertain which transmission of the SYN or SYN/ACK was answered "
+            "Present (true) when retransmissions make it uncertain which transmission of the SYN or SYN/ACK was answered "
             "(Karn's rule), so an RTT leg may be too short.", HFILL } },
         { &tcpconn_hf.hs_syn_retrans,
           { "SYN retransmissions", "tcpconn.handshake.syn_retransmissions", FT_UINT32, BASE_DEC, NULL, 0x0,

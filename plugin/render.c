@@ -119,11 +119,13 @@ static void add_connection_subtree(proto_tree *tree, tvbuff_t *tvb, const struct
     add_time(ct, tcpconn_hf.hs_client_rtt, tvb, sum->client_rtt_ns);
     add_time(ct, tcpconn_hf.hs_rtt, tvb, sum->rtt_ns);
     if (sum->handshake_known) {
-        if (sum->server_rtt_ns != TCPCONN_NO_TIME || sum->client_rtt_ns != TCPCONN_NO_TIME)
-            add_bool(ct, tcpconn_hf.hs_rtt_ambiguous, tvb, sum->rtt_ambiguous);
+        /* Flags are present only when true, so that `-Y tcpconn.roles_inferred` selects. */
+        if (sum->rtt_ambiguous)
+            add_bool(ct, tcpconn_hf.hs_rtt_ambiguous, tvb, true);
         add_uint(ct, tcpconn_hf.hs_syn_retrans, tvb, sum->syn_retransmissions);
         add_uint(ct, tcpconn_hf.hs_synack_retrans, tvb, sum->synack_retransmissions);
-        add_bool(ct, tcpconn_hf.roles_inferred, tvb, sum->roles_inferred);
+        if (sum->roles_inferred)
+            add_bool(ct, tcpconn_hf.roles_inferred, tvb, true);
     }
     add_frame(ct, tcpconn_hf.hs_syn_frame, tvb, sum->syn_frame);
     add_frame(ct, tcpconn_hf.hs_synack_frame, tvb, sum->synack_frame);

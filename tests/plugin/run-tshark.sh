@@ -27,5 +27,4 @@ else
     exec_as=""
 fi
 # Not exec: the trap must still remove the directory.
-cd "$tmp"
 $exec_as env -i PATH="$PATH" HOME="$tmp" LC_ALL=C.UTF-8 TZ=UTC tshark "$@"

@@ -1,0 +1,177 @@
+#!/bin/sh
+# check.sh: the plugin's tshark tests (run by ctest, see CMakeLists.txt).
+#
+#   check.sh loads   PLUGIN                    tshark -G plugins lists it; it exports exactly the 4.0 symbols
+#   check.sh fields  PLUGIN                    every SPEC field is registered, every tcpconn field has a blurb
+#   check.sh dump    PLUGIN CAPTURE MODE       the golden -T fields output (MODE: onepass | twopass)
+#   check.sh golden  PLUGIN CAPTURE MODE GOLDEN   dump, compared with the file GOLDEN
+#   check.sh agree   PLUGIN ANALYZER CAPTURE   plugin (-2) and tcpconn-analyze --json agree per stream
+#   check.sh filters PLUGIN FIXTURE            -Y by style, initiator, state, role
+#   check.sh expert  PLUGIN FIXTURE            -z expert lists the tcpconn expert items
+#   check.sh prefs   PLUGIN FIXTURE            tcpconn.info_column and tcpconn.slow_handshake_ms
+#
+# tshark runs through run-tshark.sh (as uid 65534 when we are root). Exit 0 = pass.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+run() { "$here/run-tshark.sh" "$plugin" "$@"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# The columns of the golden files (one line per packet, header first).
+GOLDEN_FIELDS="frame.number tcp.stream tcpconn.role
+ tcpconn.handshake.state tcpconn.handshake.server_rtt tcpconn.handshake.client_rtt tcpconn.handshake.rtt
+ tcpconn.handshake.rtt_ambiguous tcpconn.handshake.syn_retransmissions tcpconn.handshake.synack_retransmissions
+ tcpconn.roles_inferred tcpconn.teardown.style tcpconn.teardown.initiator tcpconn.teardown.duration
+ tcpconn.syn_frame tcpconn.synack_frame tcpconn.answered_in tcpconn.acks_fin_frame tcpconn.fin_acked_in
+ tcpconn.retransmission_of tcpconn.duplicate_of tcpconn.related_frame"
+
+dump() { # CAPTURE MODE
+    set --  "$1" "$2"
+    pass=""
+    case $2 in onepass) ;; twopass) pass=-2 ;; *) fail "mode $2" ;; esac
+    args=""
+    for f in $GOLDEN_FIELDS; do args="$args -e $f"; done
+    # shellcheck disable=SC2086
+    run -n -r "$1" $pass -T fields -E header=y -E occurrence=a -E aggregator=, $args
+}
+
+count() { # FILTER [extra tshark args...]: number of packets matching, two-pass
+    f=$1; shift
+    run -n -r "$fixture" -2 -Y "$f" "$@" -T fields -e frame.number | wc -l | tr -d ' '
+}
+
+expect_count() { # DESCRIPTION EXPECTED FILTER
+    got=$(count "$3")
+    [ "$got" = "$2" ] || fail "$1: -Y '$3' matched $got packets, expected $2"
+    echo "ok: $1 ($got packets)"
+}
+
+cmd=$1; shift
+plugin=$1; shift
+case $cmd in
+loads)
+    run -G plugins | grep -q "^tcpconn\.so[[:space:]]" || fail "tshark -G plugins does not list tcpconn.so"
+    if command -v nm >/dev/null 2>&1; then
+        syms=$(nm -D --defined-only "$plugin" | awk '{print $3}' | sort | tr '\n' ' ')
+        case $syms in
+        "plugin_register plugin_version plugin_want_major plugin_want_minor "|\
+        "plugin_describe plugin_register plugin_version plugin_want_major plugin_want_minor ") ;;
+        *) fail "exported symbols: $syms" ;;
+        esac
+    fi
+    echo "ok: loads"
+    ;;
+fields)
+    out=$(run -G fields)
+    for f in tcpconn.handshake.state tcpconn.handshake.server_rtt tcpconn.handshake.client_rtt \
+             tcpconn.handshake.rtt tcpconn.handshake.rtt_ambiguous tcpconn.handshake.syn_retransmissions \
+             tcpconn.handshake.synack_retransmissions tcpconn.teardown.style tcpconn.teardown.initiator \
+             tcpconn.teardown.duration tcpconn.roles_inferred tcpconn.role tcpconn.syn_frame \
+             tcpconn.acks_fin_frame tcpconn.fin_acked_in; do
+        printf '%s\n' "$out" | awk -F'\t' -v f="$f" '$1=="F" && $3==f {found=1} END {exit !found}' ||
+            fail "field $f is not registered"
+    done
+    # Readable enums are strings so that -T fields prints names and -Y compares them.
+    for f in tcpconn.handshake.state tcpconn.teardown.style tcpconn.teardown.initiator tcpconn.role; do
+        printf '%s\n' "$out" | awk -F'\t' -v f="$f" '$3==f && $4=="FT_STRING" {ok=1} END {exit !ok}' ||
+            fail "$f is not FT_STRING"
+    done
+    for f in tcpconn.handshake.server_rtt tcpconn.handshake.client_rtt tcpconn.handshake.rtt tcpconn.teardown.duration; do
+        printf '%s\n' "$out" | awk -F'\t' -v f="$f" '$3==f && $4=="FT_RELATIVE_TIME" {ok=1} END {exit !ok}' ||
+            fail "$f is not FT_RELATIVE_TIME"
+    done
+    # Every field (expert items are FT_NONE and carry their text as the name) has a blurb.
+    missing=$(printf '%s\n' "$out" | awk -F'\t' '$1=="F" && $5=="tcpconn" && $4!="FT_NONE" && $8=="" {print $3}')
+    [ -z "$missing" ] || fail "fields without a blurb: $missing"
+    n=$(printf '%s\n' "$out" | awk -F'\t' '$1=="F" && $5=="tcpconn" && $4!="FT_NONE"' | wc -l)
+    echo "ok: $n tcpconn fields registered, all with blurbs"
+    ;;
+dump)
+    dump "$1" "$2"
+    ;;
+golden)
+    capture=$1 mode=$2 golden=$3
+    [ -f "$golden" ] || fail "no golden file $golden (run tests/plugin/regen.sh)"
+    tmp=$(mktemp)
+    trap 'rm -f "$tmp"' EXIT
+    dump "$capture" "$mode" >"$tmp"
+    diff -u "$golden" "$tmp" >&2 || fail "$(basename "$golden") differs (run tests/plugin/regen.sh if intended)"
+    echo "ok: $(basename "$golden")"
+    ;;
+agree)
+    analyzer=$1 capture=$2
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    "$analyzer" --json "$capture" >"$tmp/analyzer.jsonl" || fail "tcpconn-analyze failed on $capture"
+    run -n -r "$capture" -2 -T fields -E occurrence=f \
+        -e tcp.stream -e tcpconn.stream -e tcpconn.handshake.state -e tcpconn.handshake.server_rtt \
+        -e tcpconn.handshake.client_rtt -e tcpconn.handshake.rtt -e tcpconn.handshake.rtt_ambiguous \
+        -e tcpconn.handshake.syn_retransmissions -e tcpconn.handshake.synack_retransmissions \
+        -e tcpconn.teardown.style -e tcpconn.teardown.initiator -e tcpconn.teardown.duration \
+        -e tcpconn.roles_inferred >"$tmp/plugin.tsv"
+    python3 "$here/agree.py" "$tmp/plugin.tsv" "$tmp/analyzer.jsonl"
+    ;;
+filters)
+    fixture=$1
+    # fixture.pcap (mk-fixture.py): 10 connections, 84 packets.
+    expect_count "three-way connections" 21 'tcpconn.teardown.style == "three-way"'
+    expect_count "four-way connections" 11 'tcpconn.teardown.style == "four-way"'
+    expect_count "refused connection" 2 'tcpconn.teardown.style == "refused"'
+    expect_count "closes started by the server" 32 'tcpconn.teardown.initiator == "server"'
+    expect_count "simultaneous close" 11 'tcpconn.teardown.initiator == "both"'
+    expect_count "handshake not captured" 4 'tcpconn.handshake.state == "not-captured"'
+    expect_count "roles inferred" 4 'tcpconn.roles_inferred'
+    expect_count "piggybacked FIN+ACKs" 3 'tcpconn.role contains "piggybacked"'
+    expect_count "retransmitted SYN" 1 'tcpconn.role == "SYN retransmission"'
+    expect_count "handshake RTT over 200 ms" 7 'tcpconn.handshake.rtt > 0.2'
+    expect_count "links to an acknowledged FIN" 12 'tcpconn.acks_fin_frame'
+    expect_count "packets of the three-way close by the client" 10 \
+        'tcpconn.teardown.style == "three-way" && tcpconn.teardown.initiator == "client"'
+    ;;
+expert)
+    fixture=$1
+    out=$(run -n -r "$fixture" -2 -q -z expert)
+    for want in "Three-way close" "Simultaneous close" "Half-close: new data after the peer's FIN" \
+                "Connection reset by the server" "Connection refused" "SYN retransmitted in the handshake" \
+                "Slow handshake: RTT 300.000 ms is above 200 ms" "Teardown not complete at the end of the capture"; do
+        printf '%s\n' "$out" | grep -F "$want" | grep -q TCPCONN || fail "expert info '$want' missing"
+        echo "ok: expert '$want'"
+    done
+    # Severity and group as SPEC.md says.
+    printf '%s\n' "$out" | awk '/^Warns/{s="W"} /^Notes/{s="N"} /^Chats/{s="C"} /TCPCONN/{print s": "$0}' >&2
+    printf '%s\n' "$out" | awk '/^Warns/{s="W"} /^Notes/{s="N"} /^Chats/{s="C"} /^Errors/{s="E"}
+        /TCPCONN/ && /Connection reset by/ && s!="W" {bad=1}
+        /TCPCONN/ && /Connection refused/ && s!="W" {bad=1}
+        /TCPCONN/ && /Slow handshake/ && s!="W" {bad=1}
+        /TCPCONN/ && /Three-way close/ && s!="C" {bad=1}
+        /TCPCONN/ && /(Simultaneous close|Half-close|retransmitted|not complete)/ && s!="N" {bad=1}
+        /TCPCONN/ && $0 !~ /Sequence/ {bad=1}
+        END {exit bad}' || fail "an expert item has the wrong severity or group"
+    # Expert info is added without a tree too (one pass, no -V): the FIN+ACK chat is there.
+    run -n -r "$fixture" -q -z expert | grep -F "Three-way close" | grep -q TCPCONN ||
+        fail "expert info missing in one-pass mode"
+    # The end-of-capture note needs the whole capture: never on the first pass alone.
+    if run -n -r "$fixture" -q -z expert | grep -F "Teardown not complete" | grep -q TCPCONN; then
+        fail "teardown-incomplete note in one-pass mode"
+    fi
+    echo "ok: expert severities and groups"
+    ;;
+prefs)
+    fixture=$1
+    run -n -r "$fixture" -2 -Y 'frame.number == 9' -T fields -e _ws.col.Info | grep -qF '[FIN+ACK 2/3]' ||
+        fail "the Info column lacks the role annotation by default"
+    if run -n -r "$fixture" -2 -o tcpconn.info_column:FALSE -T fields -e _ws.col.Info | grep -qF 'FIN+ACK 2/3'; then
+        fail "tcpconn.info_column:FALSE did not remove the Info annotation"
+    fi
+    echo "ok: tcpconn.info_column"
+    n=$(run -n -r "$fixture" -2 -Y tcpconn.slow_handshake -T fields -e frame.number | wc -l | tr -d ' ')
+    [ "$n" = 1 ] || fail "default threshold: $n slow-handshake warnings, expected 1 (the 300 ms handshake)"
+    n=$(run -n -r "$fixture" -2 -o tcpconn.slow_handshake_ms:1 -Y tcpconn.slow_handshake -T fields -e frame.number | wc -l | tr -d ' ')
+    [ "$n" = 8 ] || fail "threshold 1 ms: $n slow-handshake warnings, expected 8"
+    n=$(run -n -r "$fixture" -2 -o tcpconn.slow_handshake_ms:1000 -Y tcpconn.slow_handshake -T fields -e frame.number | wc -l | tr -d ' ')
+    [ "$n" = 0 ] || fail "threshold 1000 ms: $n slow-handshake warnings, expected 0"
+    echo "ok: tcpconn.slow_handshake_ms"
+    ;;
+*)
+    fail "unknown command $cmd"
+    ;;
+esac
