@@ -5,7 +5,8 @@
 #   check.sh fields  PLUGIN                    every SPEC field is registered, every tcpconn field has a blurb
 #   check.sh dump    PLUGIN CAPTURE MODE       the golden -T fields output (MODE: onepass | twopass)
 #   check.sh golden  PLUGIN CAPTURE MODE GOLDEN   dump, compared with the file GOLDEN
-#   check.sh agree   PLUGIN ANALYZER CAPTURE   plugin (-2) and tcpconn-analyze --json agree per stream
+#   check.sh agree   PLUGIN ANALYZER CAPTURE [--plugin-only-ok]
+#                                              plugin (-2) and tcpconn-analyze --json agree per stream
 #   check.sh filters PLUGIN FIXTURE            -Y by style, initiator, state, role
 #   check.sh expert  PLUGIN FIXTURE            -z expert lists the tcpconn expert items
 #   check.sh prefs   PLUGIN FIXTURE            tcpconn.info_column and tcpconn.slow_handshake_ms
@@ -61,7 +62,7 @@ loads)
     echo "ok: loads"
     ;;
 fields)
-    out=$(run -G fields)
+    out=$(run -G fields | grep -F tcpconn)
     for f in tcpconn.handshake.state tcpconn.handshake.server_rtt tcpconn.handshake.client_rtt \
              tcpconn.handshake.rtt tcpconn.handshake.rtt_ambiguous tcpconn.handshake.syn_retransmissions \
              tcpconn.handshake.synack_retransmissions tcpconn.teardown.style tcpconn.teardown.initiator \
@@ -99,16 +100,21 @@ golden)
     ;;
 agree)
     analyzer=$1 capture=$2
+    shift 2
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
-    "$analyzer" --json "$capture" >"$tmp/analyzer.jsonl" || fail "tcpconn-analyze failed on $capture"
+    "$analyzer" --json "$capture" >"$tmp/analyzer.jsonl" 2>"$tmp/analyzer.err" ||
+        { cat "$tmp/analyzer.err" >&2; fail "tcpconn-analyze failed on $capture"; }
     run -n -r "$capture" -2 -T fields -E occurrence=f \
         -e tcp.stream -e tcpconn.stream -e tcpconn.handshake.state -e tcpconn.handshake.server_rtt \
         -e tcpconn.handshake.client_rtt -e tcpconn.handshake.rtt -e tcpconn.handshake.rtt_ambiguous \
         -e tcpconn.handshake.syn_retransmissions -e tcpconn.handshake.synack_retransmissions \
         -e tcpconn.teardown.style -e tcpconn.teardown.initiator -e tcpconn.teardown.duration \
-        -e tcpconn.roles_inferred >"$tmp/plugin.tsv"
-    python3 "$here/agree.py" "$tmp/plugin.tsv" "$tmp/analyzer.jsonl"
+        -e tcpconn.roles_inferred -e tcpconn.handshake.syn_frame -e tcpconn.handshake.synack_frame \
+        -e tcpconn.handshake.ack_frame -e tcpconn.teardown.fin_frame -e tcpconn.teardown.passive_fin_frame \
+        -e tcpconn.teardown.rst_frame -e tcpconn.teardown.close_frame -e tcpconn.teardown.half_close_bytes \
+        >"$tmp/plugin.tsv"
+    python3 "$here/agree.py" "$tmp/plugin.tsv" "$tmp/analyzer.jsonl" "$@"
     ;;
 filters)
     fixture=$1
