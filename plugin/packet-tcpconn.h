@@ -115,6 +115,9 @@ const struct tcpconn *tcpconn_table_update(packet_info *pinfo, struct tcpconn_pa
 bool tcpconn_table_lookup(uint32_t frame, uint32_t *stream, tcpconn_endpoint *from,
                           enum tcpconn_mark *mark, const struct tcpconn **conn);
 
+/* The frame a duplicate (TCPCONN_MARK_DUPLICATE) copies, or TCPCONN_NO_FRAME. */
+uint32_t tcpconn_table_duplicate_of(uint32_t frame);
+
 /* ---- render.c ---- */
 
 struct tcpconn_render_ctx {

@@ -206,6 +206,10 @@ void tcpconn_render(const struct tcpconn_render_ctx *ctx)
 
     tcpconn_summarize(ctx->conn, ctx->final, &sum);
     unsigned nroles = tcpconn_roles(&sum, ctx->pinfo->num, ctx->from, ctx->mark, roles);
+    for (unsigned i = 0; i < nroles; i++) {
+        if (roles[i].kind == TCPCONN_ROLE_DUPLICATE && roles[i].related == TCPCONN_NO_FRAME)
+            roles[i].related = tcpconn_table_duplicate_of(ctx->pinfo->num);
+    }
 
     proto_item *top = proto_tree_add_item(ctx->tree, tcpconn_hf.proto, ctx->tvb, 0, 0, ENC_NA);
     proto_item_set_generated(top);

@@ -26,6 +26,7 @@ struct conn_entry {
     struct tcpconn core;
     address addr0; /* endpoint 0's address (file scope copy), only needed when both ports are equal */
     uint16_t port0; /* endpoint 0's port */
+    uint32_t last_original[2]; /* each endpoint's latest frame that was not a duplicate */
     bool used;
 };
 
@@ -34,6 +35,7 @@ static size_t conn_nchunks;
 static uint32_t **frame_chunks;
 static size_t frame_nchunks;
 static uint32_t last_frame; /* last frame fed to the core, so no frame is fed twice */
+static wmem_map_t *duplicate_of; /* frame -> the first capture of the same transmission (sparse) */
 
 void tcpconn_table_init(void)
 {
@@ -42,6 +44,7 @@ void tcpconn_table_init(void)
     frame_chunks = NULL;
     frame_nchunks = 0;
     last_frame = 0;
+    duplicate_of = NULL;
 }
 
 void tcpconn_table_cleanup(void)
@@ -121,6 +124,18 @@ const struct tcpconn *tcpconn_table_update(packet_info *pinfo, struct tcpconn_pa
 
     enum tcpconn_mark mark = tcpconn_update(&e->core, &pkt->seg);
     last_frame = frame;
+    /* The core compares a segment with its sender's previous one; remember which
+     * earlier frame a duplicate copies (the core's roles do not say). */
+    if (mark == TCPCONN_MARK_DUPLICATE) {
+        if (e->last_original[pkt->seg.from] != TCPCONN_NO_FRAME) {
+            if (!duplicate_of)
+                duplicate_of = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+            wmem_map_insert(duplicate_of, GUINT_TO_POINTER(frame),
+                            GUINT_TO_POINTER(e->last_original[pkt->seg.from]));
+        }
+    } else {
+        e->last_original[pkt->seg.from] = frame;
+    }
     *frame_slot(frame, true) = (pkt->stream + 1u) | ((uint32_t)pkt->seg.from << FROM_SHIFT) |
                                ((uint32_t)mark << MARK_SHIFT);
     *mark_out = mark;
@@ -142,4 +157,11 @@ bool tcpconn_table_lookup(uint32_t frame, uint32_t *stream, tcpconn_endpoint *fr
     *mark = (enum tcpconn_mark)(*slot >> MARK_SHIFT);
     *conn = &e->core;
     return true;
+}
+
+uint32_t tcpconn_table_duplicate_of(uint32_t frame)
+{
+    if (!duplicate_of)
+        return TCPCONN_NO_FRAME;
+    return GPOINTER_TO_UINT(wmem_map_lookup(duplicate_of, GUINT_TO_POINTER(frame)));
 }

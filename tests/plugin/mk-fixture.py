@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""Writes data/fixture.pcap: one small synthetic connection per teardown style.
+"""Writes data/fixture.pcap: one small synthetic connection per teardown style, and
+data/edge.pcap: the adapter's edge cases (IPv6, equal ports, SPAN duplicates, timestamps,
+TCP quoted in an ICMP error, TCP in a GRE tunnel).
 
 Deterministic (fixed times, sequence numbers and IP IDs), so the expected plugin output
 in golden/ never changes. Used by the filter, expert-info and preference tests; the real
@@ -7,7 +9,7 @@ captures in testdata/ are covered through TESTLIST. Run with Debian's python (sc
     /usr/bin/python3 tests/plugin/mk-fixture.py
 """
 import os
-from scapy.all import IP, TCP, Raw, wrpcap
+from scapy.all import GRE, ICMP, IP, IPv6, TCP, Ether, Raw, wrpcap
 
 CLIENT, SERVER = "198.18.1.2", "198.18.2.2"
 packets = []
@@ -15,34 +17,41 @@ clock = [1_700_000_000.0]
 ip_id = [1]
 
 
-def send(src, sport, dport, flags, seq, ack=0, data=b"", dt=0.001):
+def send(src, sport, dport, flags, seq, ack=0, data=b"", dt=0.001, net=None, options=None, dup=False):
+    """net(src, dst) makes the network layer(s); default plain IPv4 between CLIENT and SERVER."""
     clock[0] += dt
     dst = SERVER if src == CLIENT else CLIENT
-    p = IP(src=src, dst=dst, id=ip_id[0]) / TCP(sport=sport, dport=dport, flags=flags, seq=seq,
-                                                 ack=ack, window=64240)
+    ipl = net(src, dst) if net else IP(src=src, dst=dst, id=ip_id[0])
+    p = ipl / TCP(sport=sport, dport=dport, flags=flags, seq=seq, ack=ack, window=64240,
+                  options=options or [])
     if data:
         p = p / Raw(data)
     ip_id[0] += 1
     p.time = clock[0]
     packets.append(p)
+    if dup:  # the same transmission captured twice, 50 us later
+        q = p.copy()
+        q.time = clock[0] + 0.00005
+        packets.append(q)
 
 
 class Conn:
-    def __init__(self, port, server_rtt=0.020, client_rtt=0.060):
-        self.cp, self.sp = port, 80
+    def __init__(self, port, server_rtt=0.020, client_rtt=0.060, sport=80, net=None):
+        self.cp, self.sp = port, sport
         self.c, self.s = 1000, 5000  # next sequence numbers (ISNs first)
         self.srtt, self.crtt = server_rtt, client_rtt
+        self.net = net
 
-    def cli(self, flags, data=b"", dt=0.001, ack=None):
-        send(CLIENT, self.cp, self.sp, flags, self.c, self.s if ack is None else ack, data, dt)
+    def cli(self, flags, data=b"", dt=0.001, ack=None, **kw):
+        send(CLIENT, self.cp, self.sp, flags, self.c, self.s if ack is None else ack, data, dt, self.net, **kw)
         self.c += len(data) + ("S" in flags) + ("F" in flags)
 
-    def srv(self, flags, data=b"", dt=0.001, ack=None):
-        send(SERVER, self.sp, self.cp, flags, self.s, self.c if ack is None else ack, data, dt)
+    def srv(self, flags, data=b"", dt=0.001, ack=None, **kw):
+        send(SERVER, self.sp, self.cp, flags, self.s, self.c if ack is None else ack, data, dt, self.net, **kw)
         self.s += len(data) + ("S" in flags) + ("F" in flags)
 
     def handshake(self):
-        send(CLIENT, self.cp, self.sp, "S", self.c, 0, dt=0.010)
+        send(CLIENT, self.cp, self.sp, "S", self.c, 0, dt=0.010, net=self.net)
         self.c += 1
         self.srv("SA", dt=self.srtt)
         self.cli("A", dt=self.crtt)
@@ -102,6 +111,70 @@ c = Conn(40009); c.c, c.s = 777000, 999000; c.exchange()
 c = Conn(40007); c.handshake(); c.exchange()
 c.cli("FA", dt=0.010); c.srv("FA", dt=0.020)
 
-out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "fixture.pcap")
-wrpcap(out, packets)
-print(f"wrote {out}: {len(packets)} packets")
+def write(name, ethernet=False):
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", name)
+    if ethernet:  # one link type for IPv4 and IPv6 alike
+        framed = []
+        for p in packets:
+            e = Ether(src="02:00:c6:12:00:01", dst="02:00:c6:12:00:02") / p
+            e.time = p.time
+            framed.append(e)
+        packets[:] = framed
+    wrpcap(out, packets)
+    print(f"wrote {out}: {len(packets)} packets")
+    packets.clear()
+
+
+write("fixture.pcap")
+
+# ---- edge.pcap ----
+C6, S6 = "fd00:198:18::1", "fd00:198:18::2"
+
+
+def v6(src, dst):
+    return IPv6(src=C6 if src == CLIENT else S6, dst=C6 if dst == CLIENT else S6)
+
+
+def gre(src, dst):  # outer 198.18.9.x tunnel endpoints, inner CLIENT/SERVER
+    return IP(src="198.18.9.1", dst="198.18.9.2", id=ip_id[0]) / GRE() / IP(src=src, dst=dst, id=ip_id[0])
+
+
+# 50000: IPv6, four-way close by the client
+c = Conn(50000, net=v6); c.handshake(); c.exchange()
+c.cli("FA", dt=0.010); c.srv("A", dt=0.020); c.srv("FA", dt=0.010); c.cli("A", dt=0.060)
+
+# 7000 <-> 7000: equal ports, the address tells the direction; three-way close by the server
+c = Conn(7000, sport=7000); c.handshake(); c.exchange()
+c.srv("FA", dt=0.010); c.cli("FA", dt=0.060); c.srv("A", dt=0.020)
+
+# 50001: every packet captured twice (SPAN duplicates); three-way close by the client
+c = Conn(50001)
+send(CLIENT, 50001, 80, "S", 1000, 0, dt=0.010, dup=True); c.c += 1
+c.srv("SA", dt=0.020, dup=True); c.cli("A", dt=0.060, dup=True)
+c.cli("PA", b"ping\n", dup=True); c.srv("PA", b"pong\n", dt=0.020, dup=True)
+c.cli("FA", dt=0.060, dup=True); c.srv("FA", dt=0.020, dup=True); c.cli("A", dt=0.060, dup=True)
+
+# 50002: timestamps; the SYN/ACK is retransmitted and the ACK echoes the second one
+ts = lambda val, ecr: [("Timestamp", (val, ecr))]
+c = Conn(50002)
+send(CLIENT, 50002, 80, "S", 1000, 0, dt=0.010, options=ts(100, 0)); c.c += 1
+send(SERVER, 80, 50002, "SA", 5000, 1001, dt=0.020, options=ts(900, 100))
+send(SERVER, 80, 50002, "SA", 5000, 1001, dt=1.000, options=ts(1900, 100)); c.s += 1
+c.cli("A", dt=0.060, options=ts(1160, 1900))
+c.cli("FA", dt=0.010, options=ts(1170, 1900)); c.srv("FA", dt=0.020, options=ts(1990, 1170))
+c.cli("A", dt=0.060, options=ts(1230, 1990))
+
+# An ICMP error quoting a TCP segment of 50003 (not a segment of the connection), then 50003 itself
+quoted = IP(src=CLIENT, dst=SERVER, id=4242) / TCP(sport=50003, dport=80, flags="S", seq=1000)
+clock[0] += 0.010
+p = IP(src="198.18.9.9", dst=CLIENT) / ICMP(type=3, code=1) / bytes(quoted)
+p.time = clock[0]
+packets.append(p)
+c = Conn(50003); c.handshake()
+c.cli("FA", dt=0.010); c.srv("FA", dt=0.020); c.cli("A", dt=0.060)
+
+# 50004: a connection inside a GRE tunnel (the innermost TCP is analysed); reset by the client
+c = Conn(50004, net=gre); c.handshake(); c.exchange()
+c.cli("R", dt=0.010, ack=0)
+
+write("edge.pcap", ethernet=True)
