@@ -11,6 +11,7 @@
 #include "exitcodes.h"
 #include "flowtable.h"
 #include "order.h"
+#include "reasm.h"
 
 struct counts {
     uint64_t tcp;        /* segments fed to the core */
@@ -22,6 +23,7 @@ struct analysis {
     const char *path;
     struct flowtable *flows;
     struct order *order;
+    struct reasm *reasm;
     struct report *report;
     struct counts n;
     bool out_of_memory;
@@ -56,7 +58,10 @@ static void finish_flow(struct analysis *a, struct flow *f)
         a->out_of_memory = true;
 }
 
-static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_packet *pkt)
+/* A TCP segment. reassembled: it completed an IP datagram, so it is numbered (as
+ * Wireshark numbers it) but, being a fragment, not analysed. */
+static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_packet *pkt,
+                  bool reassembled)
 {
     struct tcpconn_segment seg = pkt->seg;
     seg.time_ns = fr->time_ns;
@@ -64,7 +69,7 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
 
     struct flow_lookup l;
     if (!flowtable_lookup(a->flows, pkt->family, pkt->src, pkt->sport, pkt->dst, pkt->dport, &seg,
-                          pkt->tunnelled || pkt->in_error, pkt->in_error, &l))
+                          pkt->tunnelled || pkt->in_error || reassembled, pkt->in_error, &l))
         return EXIT_NOMEM;
     if (l.reused)
         finish_flow(a, &l.superseded);
@@ -81,6 +86,8 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
             tcpconn_init(f->conn, f->ep[f->ep0_side].port, f->ep[!f->ep0_side].port);
         }
     }
+    if (reassembled)
+        return EXIT_OK; /* counted with the fragments */
     if (pkt->in_error) {
         a->n.not_tcp++; /* an ICMP error */
         return EXIT_OK;
@@ -111,10 +118,19 @@ static int on_frame(const struct frame *fr, void *arg)
         return EXIT_OK;
     }
     switch (r) {
-    case DECODE_TCP: return on_tcp(a, fr, &pkt);
+    case DECODE_TCP: return on_tcp(a, fr, &pkt, false);
     case DECODE_NOT_IP: a->n.not_ip++; break;
     case DECODE_NOT_TCP: a->n.not_tcp++; break;
-    case DECODE_FRAGMENT: a->n.fragments++; break;
+    case DECODE_FRAGMENT: {
+        a->n.fragments++;
+        uint8_t head[REASM_HEAD_BYTES];
+        size_t head_len, len;
+        uint8_t proto = pkt.frag.proto;
+        if (reasm_add(a->reasm, &pkt, head, &head_len, &len) &&
+            decode_reassembled(proto, head, head_len, len, &pkt) == DECODE_TCP)
+            return on_tcp(a, fr, &pkt, true);
+        break;
+    }
     case DECODE_MALFORMED:
         a->n.malformed++;
         fprintf(stderr, "tcpconn-analyze: %s: frame %" PRIu32 ": %s; packet skipped\n", a->path,
@@ -132,13 +148,15 @@ int analyze_file(const char *path, const struct analyze_options *opt, FILE *out)
     memset(&a, 0, sizeof a);
     a.path = path;
     a.flows = flowtable_new();
+    a.reasm = reasm_new();
     a.report = report_new(out, opt->format, path, opt->with_file);
     a.order = a.report ? order_new(report_conn, a.report) : NULL;
-    if (!a.flows || !a.report || !a.order) {
+    if (!a.flows || !a.reasm || !a.report || !a.order) {
         fprintf(stderr, "tcpconn-analyze: %s: out of memory\n", path);
         order_free(a.order);
         report_end(a.report);
         flowtable_free(a.flows);
+        reasm_free(a.reasm);
         return EXIT_NOMEM;
     }
 
@@ -163,6 +181,7 @@ int analyze_file(const char *path, const struct analyze_options *opt, FILE *out)
                 path, frames, flowtable_streams(a.flows), a.n.tcp, a.n.after_close,
                 a.n.fragments, a.n.tunnelled, a.n.not_tcp, a.n.not_ip, a.n.malformed);
     flowtable_free(a.flows);
+    reasm_free(a.reasm);
     if (rc == EXIT_OK && a.n.malformed)
         rc = EXIT_MALFORMED;
     return rc;

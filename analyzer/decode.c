@@ -351,9 +351,18 @@ static enum decode_result ipv4(struct bytes b, struct decoded_packet *pkt, int d
     memcpy(pkt->src, b.p + 12, 4);
     memcpy(pkt->dst, b.p + 16, 4);
     pkt->seg.ip_id = be16(b.p + 4);
-    if (be16(b.p + 6) & 0x3fff) /* more fragments, or a fragment offset */
-        return DECODE_FRAGMENT;
     uint8_t proto = b.p[9];
+    uint16_t frag = be16(b.p + 6);
+    if (frag & 0x3fff) { /* more fragments, or a fragment offset */
+        pkt->frag.id = be16(b.p + 4);
+        pkt->frag.proto = proto;
+        pkt->frag.more = frag & 0x2000;
+        pkt->frag.offset = (uint32_t)(frag & 0x1fff) * 8;
+        pkt->frag.data = b.p + ihl;
+        pkt->frag.len = total - ihl;
+        pkt->frag.cap = b.cap - ihl < total - ihl ? b.cap - ihl : total - ihl;
+        return DECODE_FRAGMENT;
+    }
     return ip_payload(proto, skip(b, ihl), total - ihl, pkt, depth);
 }
 
@@ -387,7 +396,17 @@ static enum decode_result ipv6(struct bytes b, struct decoded_packet *pkt, int d
                 return malformed(pkt, "IPv6 extension header cut by snaplen");
             hl = ((size_t)b.p[1] + 2) * 4;
             break;
-        case 44: return DECODE_FRAGMENT;
+        case 44:
+            if (b.cap < 8 || len < 8)
+                return malformed(pkt, "IPv6 fragment header cut by snaplen");
+            pkt->frag.proto = b.p[0];
+            pkt->frag.offset = (uint32_t)(be16(b.p + 2) & 0xfff8);
+            pkt->frag.more = b.p[3] & 1;
+            pkt->frag.id = be32(b.p + 4);
+            pkt->frag.data = b.p + 8;
+            pkt->frag.len = len - 8;
+            pkt->frag.cap = b.cap - 8 < len - 8 ? b.cap - 8 : len - 8;
+            return DECODE_FRAGMENT;
         default: return ip_payload(next, b, len, pkt, depth);
         }
         if (len < hl)
@@ -398,6 +417,15 @@ static enum decode_result ipv6(struct bytes b, struct decoded_packet *pkt, int d
         b = skip(b, hl);
         len -= hl;
     }
+}
+
+enum decode_result decode_reassembled(uint8_t proto, const uint8_t *data, size_t cap, size_t len,
+                                      struct decoded_packet *pkt)
+{
+    if (proto != 6)
+        return DECODE_NOT_TCP;
+    struct bytes b = {data, cap < len ? cap : len, len};
+    return tcp(b, len, pkt);
 }
 
 bool decode_supported_dlt(int dlt)

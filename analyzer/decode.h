@@ -32,6 +32,14 @@ struct decoded_packet {
                                   seq, ack, flags and window are filled */
     struct tcpconn_segment seg; /* all fields but time_ns, frame and from */
     char error[96];            /* DECODE_MALFORMED: what was wrong */
+    struct {                   /* DECODE_FRAGMENT (not tunnelled): for reasm.c */
+        uint32_t id;           /* IPv4 identification or IPv6 fragment identification */
+        uint8_t proto;         /* upper-layer protocol */
+        bool more;             /* more fragments follow */
+        uint32_t offset;       /* byte offset of this fragment's data */
+        const uint8_t *data;   /* the fragment's data (points into the frame) */
+        size_t cap, len;       /* captured and IP-declared lengths of that data */
+    } frag;
 };
 
 /* Is this libpcap DLT one decode_frame() understands? */
@@ -40,5 +48,10 @@ bool decode_supported_dlt(int dlt);
 /* Decode one frame. caplen: bytes captured; wirelen: the original length. */
 enum decode_result decode_frame(int dlt, const uint8_t *data, size_t caplen, size_t wirelen,
                                 struct decoded_packet *pkt);
+
+/* Decode a reassembled IP payload (proto, the datagram's data) into pkt, which already
+ * holds the datagram's addresses. Only TCP is recognized. */
+enum decode_result decode_reassembled(uint8_t proto, const uint8_t *data, size_t cap, size_t len,
+                                      struct decoded_packet *pkt);
 
 #endif

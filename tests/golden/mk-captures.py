@@ -1,0 +1,204 @@
+#!/usr/bin/python3
+"""Writes the analyzer's own small test captures into captures/ (committed).
+
+These exercise the reader, not the scenarios (those are testdata/, from real stacks):
+link types, IPv4 options and IPv6 extension headers, fragments, tunnels, ICMP errors
+quoting TCP, and Wireshark's tcp.stream rule on reused ports. Run with Debian's python
+(scapy): /usr/bin/python3 tests/golden/mk-captures.py. Deterministic: fixed times, MACs.
+"""
+import os
+import struct
+
+from scapy.all import (GRE, ICMP, IP, PPP, UDP, Dot1AD, Dot1Q, Ether, IPOption_RR, IPv6,
+                       IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
+                       IPv6ExtHdrRouting, PPPoE, Raw, TCP, fragment, raw, wrpcap)
+from scapy.contrib.mpls import MPLS
+from scapy.layers.vxlan import VXLAN
+from scapy.utils import PcapNgWriter
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "captures")
+C4, S4 = "198.18.1.2", "198.18.2.2"
+C6, S6 = "fd00:198:18:1::2", "fd00:198:18:2::2"
+MAC_C, MAC_S = "02:00:00:00:00:01", "02:00:00:00:00:02"
+
+
+class Clock:
+    def __init__(self, start=1700000000.0):
+        self.t = start
+
+    def __call__(self, p, dt=0.010):
+        self.t += dt
+        p.time = round(self.t, 6)
+        return p
+
+
+def conn(cport, sport=80, isn_c=1000, isn_s=5000, data=b"GET / HTTP/1.0\r\n\r\n", ts=True):
+    """A clean connection (client-first close, three-way): list of (from_client, l4) pairs."""
+    def opt(val, ecr):
+        return [("Timestamp", (val, ecr))] if ts else []
+    c, s = isn_c, isn_s
+    out = [
+        (True, TCP(sport=cport, dport=sport, flags="S", seq=c, options=[("MSS", 1460)] + opt(100, 0))),
+        (False, TCP(sport=sport, dport=cport, flags="SA", seq=s, ack=c + 1, options=[("MSS", 1460)] + opt(900, 100))),
+        (True, TCP(sport=cport, dport=sport, flags="A", seq=c + 1, ack=s + 1, options=opt(101, 900))),
+        (True, TCP(sport=cport, dport=sport, flags="PA", seq=c + 1, ack=s + 1, options=opt(101, 900)) / Raw(data)),
+        (False, TCP(sport=sport, dport=cport, flags="A", seq=s + 1, ack=c + 1 + len(data), options=opt(901, 101))),
+        (True, TCP(sport=cport, dport=sport, flags="FA", seq=c + 1 + len(data), ack=s + 1, options=opt(102, 901))),
+        (False, TCP(sport=sport, dport=cport, flags="FA", seq=s + 1, ack=c + 2 + len(data), options=opt(902, 102))),
+        (True, TCP(sport=cport, dport=sport, flags="A", seq=c + 2 + len(data), ack=s + 2, options=opt(103, 902))),
+    ]
+    return out
+
+
+def ip4(from_client, l4, **kw):
+    return IP(src=C4 if from_client else S4, dst=S4 if from_client else C4, **kw) / l4
+
+
+def ip6(from_client, l4):
+    return IPv6(src=C6 if from_client else S6, dst=S6 if from_client else C6) / l4
+
+
+def eth(from_client, payload):
+    return Ether(src=MAC_C if from_client else MAC_S, dst=MAC_S if from_client else MAC_C) / payload
+
+
+def write(name, pkts, linktype=None):
+    path = os.path.join(HERE, name)
+    if linktype is None:
+        wrpcap(path, pkts)
+    else:
+        wrpcap(path, pkts, linktype=linktype)
+
+
+def linktypes():
+    """The same connection over every link type the analyzer reads."""
+    def frames(wrap, cport, v6=False):
+        clk = Clock()
+        return [clk(wrap(fc, ip6(fc, l4) if v6 else ip4(fc, l4))) for fc, l4 in conn(cport)]
+
+    write("link-ether-qinq.pcap", frames(lambda fc, p: Ether(src=MAC_C, dst=MAC_S) / Dot1AD(vlan=100) / Dot1Q(vlan=7) / p, 41000))
+    write("link-ether-9100.pcap", frames(lambda fc, p: Ether(src=MAC_C, dst=MAC_S, type=0x9100) / Dot1Q(vlan=9) / p, 41001))
+
+    def sll(fc, p):
+        proto = 0x0800 if p.version == 4 else 0x86DD
+        hdr = struct.pack(">HHH8sH", 0 if not fc else 4, 1, 6, bytes.fromhex("020000000001") + b"\0\0", proto)
+        return Raw(hdr + raw(p))
+    write("link-sll.pcap", frames(sll, 41002), linktype=113)
+
+    def sll2(fc, p):
+        proto = 0x0800 if p.version == 4 else 0x86DD
+        hdr = struct.pack(">HHIHBB8s", proto, 0, 2, 1, 0 if not fc else 4, 6, bytes.fromhex("020000000001") + b"\0\0")
+        return Raw(hdr + raw(p))
+    write("link-sll2-ipv6.pcap", frames(sll2, 41003, v6=True), linktype=276)
+
+    write("link-raw.pcap", frames(lambda fc, p: Raw(raw(p)), 41004), linktype=101)
+    write("link-ipv4.pcap", frames(lambda fc, p: Raw(raw(p)), 41005), linktype=228)
+    write("link-ipv6.pcap", frames(lambda fc, p: Raw(raw(p)), 41006, v6=True), linktype=229)
+    # DLT_NULL: address family in the writer's byte order (here little-endian), IPv6 as macOS (30)
+    write("link-null.pcap", frames(lambda fc, p: Raw(struct.pack("<I", 2) + raw(p)), 41007), linktype=0)
+    write("link-null-be-ipv6.pcap", frames(lambda fc, p: Raw(struct.pack(">I", 30) + raw(p)), 41008, v6=True), linktype=0)
+    write("link-loop.pcap", frames(lambda fc, p: Raw(struct.pack(">I", 24) + raw(p)), 41009, v6=True), linktype=108)
+
+    # pcapng with nanosecond timestamps (if_tsresol 9): legs of 1.000000123 s and
+    # 2.000000456 s, which a microsecond reader would round
+    pk = frames(lambda fc, p: eth(fc, p), 41010)
+    ns = [0, 1000000123, 3000000579, 3000100000, 3000200000, 3000300000, 3000400000, 3000500000]
+    write_pcapng_ns("link-pcapng-nanosecond.pcapng", [(1700000000 * 10**9 + n, raw(p)) for p, n in zip(pk, ns)])
+
+
+def write_pcapng_ns(name, records):
+    """A minimal pcapng: SHB, one Ethernet IDB with if_tsresol=9, EPBs."""
+    def block(btype, body):
+        body += b"\0" * (-len(body) % 4)
+        n = 12 + len(body)
+        return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
+    out = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    opts = struct.pack("<HHB3x", 9, 1, 9) + struct.pack("<HH", 0, 0)
+    out += block(1, struct.pack("<HHI", 1, 0, 0) + opts)
+    for t, data in records:
+        out += block(6, struct.pack("<IIIII", 0, t >> 32, t & 0xFFFFFFFF, len(data), len(data)) + data)
+    open(os.path.join(HERE, name), "wb").write(out)
+
+
+def ip_headers():
+    """IPv4 options, IPv6 extension headers; fragments are skipped and counted."""
+    clk = Clock()
+    pk = []
+    for fc, l4 in conn(42000):
+        pk.append(clk(eth(fc, ip4(fc, l4, options=[IPOption_RR(routers=["198.18.0.1"])]))))
+    for fc, l4 in conn(42001):
+        hdrs = IPv6ExtHdrHopByHop() / IPv6ExtHdrRouting(addresses=[], segleft=0) / IPv6ExtHdrDestOpt()
+        pk.append(clk(eth(fc, IPv6(src=C6 if fc else S6, dst=S6 if fc else C6) / hdrs / l4)))
+    # a fragmented TCP segment (IPv4) and an IPv6 fragment: skipped
+    big = IP(src=C4, dst=S4, flags=0) / TCP(sport=42002, dport=80, flags="PA", seq=1, ack=1) / Raw(b"x" * 1200)
+    for f in fragment(big, fragsize=600):
+        pk.append(clk(eth(True, f)))
+    pk.append(clk(eth(True, IPv6(src=C6, dst=S6) / IPv6ExtHdrFragment(offset=0, m=1, id=7) / TCP(sport=42003, dport=80, flags="S", seq=9))))
+    # payload cut by snaplen (headers complete): length comes from the IP header
+    p = clk(eth(True, ip4(True, TCP(sport=42004, dport=80, flags="PA", seq=1, ack=1) / Raw(b"y" * 500))))
+    pk.append(p)
+    write("ip-headers.pcap", pk)
+    # cut the last frame to 80 bytes captured with scapy's writer: rewrite the record by hand
+    path = os.path.join(HERE, "ip-headers.pcap")
+    data = bytearray(open(path, "rb").read())
+    off = 24
+    last = None
+    while off < len(data):
+        incl, orig = struct.unpack_from("<II", data, off + 8)
+        last = off
+        off += 16 + incl
+    incl, orig = struct.unpack_from("<II", data, last + 8)
+    struct.pack_into("<I", data, last + 8, 80)
+    del data[last + 16 + 80:]
+    open(path, "wb").write(bytes(data))
+
+
+def tunnels_and_icmp():
+    """Tunnelled TCP is numbered (as tcp.stream) but not analysed; so is TCP quoted in ICMP."""
+    clk = Clock()
+    T4 = ("10.0.0.1", "10.0.0.2")
+
+    def outer(p):
+        return Ether(src=MAC_C, dst=MAC_S) / p
+
+    pk = []
+    pk += [clk(eth(fc, ip4(fc, l4))) for fc, l4 in conn(43000)[:3]]                      # stream 0
+    pk.append(clk(outer(IP(src=T4[0], dst=T4[1]) / GRE() / ip4(True, TCP(sport=43001, dport=80, flags="S", seq=1)))))  # 1
+    pk.append(clk(outer(IP(src=T4[0], dst=T4[1]) / UDP(sport=50000, dport=4789) / VXLAN(vni=5) / eth(True, ip4(True, TCP(sport=43002, dport=80, flags="S", seq=1))))))  # 2
+    pk.append(clk(outer(IP(src=T4[0], dst=T4[1]) / UDP(sport=6081, dport=6081) / Raw(b"\x00\x00\x65\x58\x00\x00\x05\x00") / eth(True, ip4(True, TCP(sport=43003, dport=80, flags="S", seq=1))))))  # 3
+    pk.append(clk(outer(IP(src=T4[0], dst=T4[1]) / UDP(sport=2152, dport=2152) / Raw(b"\x30\xff\x00\x28\x00\x00\x00\x01") / ip4(True, TCP(sport=43004, dport=80, flags="S", seq=1)))))  # 4
+    pk.append(clk(Ether(src=MAC_C, dst=MAC_S) / MPLS(label=16, s=1) / ip4(True, TCP(sport=43005, dport=80, flags="S", seq=1))))  # 5
+    pk.append(clk(Ether(src=MAC_C, dst=MAC_S) / PPPoE(sessionid=1) / PPP(proto=0x21) / ip4(True, TCP(sport=43006, dport=80, flags="S", seq=1))))  # 6
+    pk.append(clk(outer(IP(src=T4[0], dst=T4[1]) / ip4(True, TCP(sport=43007, dport=80, flags="S", seq=1)))))  # 7: IP in IP
+    pk.append(clk(eth(False, IP(src=S4, dst=C4) / ICMP(type=3, code=3) / ip4(True, TCP(sport=43008, dport=80, flags="S", seq=1)))))  # 8
+    pk += [clk(eth(fc, ip4(fc, l4))) for fc, l4 in conn(43000)[3:]]                      # stream 0 again
+    pk += [clk(eth(fc, ip4(fc, l4))) for fc, l4 in conn(43009)]                          # 9
+    write("tunnels-icmp.pcap", pk)
+
+
+def port_reuse():
+    """Wireshark's tcp.stream rule on a reused 4-tuple."""
+    clk = Clock()
+    pk = []
+    pk += [clk(eth(fc, ip4(fc, l4))) for fc, l4 in conn(44000, isn_c=1000, isn_s=5000)]   # 0
+    pk.append(clk(eth(False, ip4(False, TCP(sport=80, dport=44000, flags="R", seq=5002)))))  # 0: stray RST
+    pk.append(clk(eth(True, ip4(True, TCP(sport=44000, dport=80, flags="S", seq=1000)))))   # 0: same ISN
+    pk += [clk(eth(fc, ip4(fc, l4))) for fc, l4 in conn(44000, isn_c=90000, isn_s=70000)]  # 1: new ISN
+    # a SYN/ACK answering a SYN that was not captured, then that SYN retransmitted
+    pk.append(clk(eth(False, ip4(False, TCP(sport=80, dport=44001, flags="SA", seq=300, ack=78)))))  # 2
+    pk.append(clk(eth(True, ip4(True, TCP(sport=44001, dport=80, flags="S", seq=77)))))     # 2 (ack-1)
+    pk.append(clk(eth(True, ip4(True, TCP(sport=44001, dport=80, flags="A", seq=78, ack=301)))))  # 2
+    # the former server opens toward the client's port: a new stream
+    pk.append(clk(eth(False, ip4(False, TCP(sport=80, dport=44001, flags="S", seq=123456)))))  # 3
+    # a SYN/ACK with a new seq stays in its stream
+    pk.append(clk(eth(True, ip4(True, TCP(sport=44001, dport=80, flags="SA", seq=999, ack=123457)))))  # 3
+    pk.append(clk(eth(False, ip4(False, TCP(sport=80, dport=44001, flags="A", seq=123457, ack=1000)))))  # 3
+    write("port-reuse.pcap", pk)
+
+
+if __name__ == "__main__":
+    os.makedirs(HERE, exist_ok=True)
+    linktypes()
+    ip_headers()
+    tunnels_and_icmp()
+    port_reuse()
