@@ -58,10 +58,10 @@ static void finish_flow(struct analysis *a, struct flow *f)
         a->out_of_memory = true;
 }
 
-/* A TCP segment. reassembled: it completed an IP datagram, so it is numbered (as
- * Wireshark numbers it) but, being a fragment, not analysed. */
+/* A TCP segment. number_only: it is numbered (as Wireshark numbers it) but not analysed:
+ * it completed a fragmented datagram, or its header is malformed. */
 static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_packet *pkt,
-                  bool reassembled)
+                  bool number_only)
 {
     struct tcpconn_segment seg = pkt->seg;
     seg.time_ns = fr->time_ns;
@@ -69,7 +69,8 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
 
     struct flow_lookup l;
     if (!flowtable_lookup(a->flows, pkt->family, pkt->src, pkt->sport, pkt->dst, pkt->dport, &seg,
-                          pkt->tunnelled || pkt->in_error || reassembled, pkt->in_error, &l))
+                          pkt->tunnelled || pkt->in_error || number_only,
+                          pkt->in_error || pkt->no_bases, &l))
         return EXIT_NOMEM;
     if (l.reused)
         finish_flow(a, &l.superseded);
@@ -86,8 +87,8 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
             tcpconn_init(f->conn, f->ep[f->ep0_side].port, f->ep[!f->ep0_side].port);
         }
     }
-    if (reassembled)
-        return EXIT_OK; /* counted with the fragments */
+    if (number_only)
+        return EXIT_OK; /* counted with the fragments or the malformed */
     if (pkt->in_error) {
         a->n.not_tcp++; /* an ICMP error */
         return EXIT_OK;
@@ -135,6 +136,8 @@ static int on_frame(const struct frame *fr, void *arg)
         a->n.malformed++;
         fprintf(stderr, "tcpconn-analyze: %s: frame %" PRIu32 ": %s; packet skipped\n", a->path,
                 fr->number, pkt.error);
+        if (pkt.numbered)
+            return on_tcp(a, fr, &pkt, true);
         break;
     }
     return EXIT_OK;

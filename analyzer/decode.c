@@ -255,6 +255,16 @@ static enum decode_result tcp(struct bytes b, size_t ip_payload_len, struct deco
         pkt->seg.window = be16(b.p + 14);
         return DECODE_TCP;
     }
+    if (b.cap >= 16) { /* enough for Wireshark to file it under a stream */
+        pkt->sport = be16(b.p);
+        pkt->dport = be16(b.p + 2);
+        pkt->seg.seq = be32(b.p + 4);
+        pkt->seg.ack = be32(b.p + 8);
+        pkt->seg.flags = b.p[13];
+        pkt->seg.window = be16(b.p + 14);
+        pkt->numbered = true;
+        pkt->no_bases = ip_payload_len < (size_t)(b.p[12] >> 4) * 4;
+    }
     if (b.cap < 20)
         return malformed(pkt, "TCP header cut by snaplen (%zu of 20 bytes captured)", b.cap);
     size_t hlen = (size_t)(b.p[12] >> 4) * 4;
@@ -266,6 +276,7 @@ static enum decode_result tcp(struct bytes b, size_t ip_payload_len, struct deco
     if (b.cap < hlen)
         return malformed(pkt, "TCP options cut by snaplen (%zu of %zu header bytes captured)",
                          b.cap, hlen);
+    pkt->numbered = pkt->no_bases = false;
     struct tcpconn_segment *s = &pkt->seg;
     pkt->sport = be16(b.p);
     pkt->dport = be16(b.p + 2);

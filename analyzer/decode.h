@@ -32,6 +32,9 @@ struct decoded_packet {
                                   seq, ack, flags and window are filled */
     struct tcpconn_segment seg; /* all fields but time_ns, frame and from */
     char error[96];            /* DECODE_MALFORMED: what was wrong */
+    bool numbered;             /* DECODE_MALFORMED, but Wireshark still gives it a stream:
+                                  ports..window are filled */
+    bool no_bases;             /* ... and it does not set base sequence numbers */
     struct {                   /* DECODE_FRAGMENT (not tunnelled): for reasm.c */
         uint32_t id;           /* IPv4 identification or IPv6 fragment identification */
         uint8_t proto;         /* upper-layer protocol */

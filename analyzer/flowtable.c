@@ -108,7 +108,7 @@ static void new_stream(struct flowtable *t, struct flow *f, const struct tcpconn
 
 bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16], uint16_t sport,
                       const uint8_t dst[16], uint16_t dport, const struct tcpconn_segment *seg,
-                      bool unanalysed, bool in_error, struct flow_lookup *out)
+                      bool unanalysed, bool no_bases, struct flow_lookup *out)
 {
     struct flow_endpoint ep[2];
     memset(ep, 0, sizeof ep);
@@ -160,13 +160,13 @@ bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16]
     }
 
     /* tcp_analyze_sequence_number: first segment of each direction sets the bases */
-    if (in_error) {
-        /* not analysed by Wireshark */
+    if (no_bases) {
+        /* Wireshark does not run its sequence analysis on this one */
     } else if (!f->base_set[side]) {
         f->base_seq[side] = (seg->flags & TCPCONN_SYN) ? seg->seq : seg->seq - 1;
         f->base_set[side] = true;
     }
-    if (!in_error && !f->base_set[!side] && (seg->flags & TCPCONN_ACK)) {
+    if (!no_bases && !f->base_set[!side] && (seg->flags & TCPCONN_ACK)) {
         f->base_seq[!side] = seg->ack - 1;
         f->base_set[!side] = true;
     }

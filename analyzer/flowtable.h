@@ -13,8 +13,8 @@
  *   - a SYN/ACK whose seq differs from its direction's base stays in the stream but
  *     replaces that base (it never starts a stream).
  * TCP headers quoted in ICMP errors take part in the first three rules but set no bases.
- * Packets of fragments and of malformed headers never reach the table (Wireshark would
- * still number some of those; see README).
+ * Like Wireshark, a malformed TCP header still gets a stream once its first 16 bytes
+ * (ports to window) were captured; fragments are numbered when their datagram completes.
  *
  * A flow entry outlives its connection's core state: after a connection is finished its
  * `struct tcpconn` is freed but the entry stays as a tombstone (stream number and bases),
@@ -66,12 +66,14 @@ struct flow_lookup {
 };
 
 /* Assign a segment to its stream, updating the Wireshark bookkeeping. unanalysed: the
- * segment is tunnelled or quoted (a stream it starts is never analysed); in_error: it was
- * quoted by an ICMP error, so (as in Wireshark) it sets no base sequence numbers.
+ * segment is not fed to the core (tunnelled, quoted in ICMP, reassembled, malformed), so a
+ * stream it starts is never analysed; no_bases: Wireshark skips its sequence analysis for
+ * it (quoted by an ICMP error, or its IP length is shorter than its TCP header), so it
+ * sets no base sequence numbers.
  * Returns false only when out of memory. */
 bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16], uint16_t sport,
                       const uint8_t dst[16], uint16_t dport, const struct tcpconn_segment *seg,
-                      bool unanalysed, bool in_error, struct flow_lookup *out);
+                      bool unanalysed, bool no_bases, struct flow_lookup *out);
 
 /* Calls fn for every flow (in no particular order). */
 void flowtable_foreach(struct flowtable *t, void (*fn)(struct flow *f, void *arg), void *arg);
