@@ -19,8 +19,23 @@ struct counts {
     uint64_t fragments, tunnelled, not_tcp, not_ip, malformed;
 };
 
+/* Finished connections waiting out their linger time, oldest first. */
+struct linger_entry {
+    struct flow *flow;
+    uint32_t stream; /* the flow's stream when queued (a reused flow has moved on) */
+    uint64_t until_ns;
+};
+
+struct linger_queue {
+    struct linger_entry *v;
+    size_t head, len, cap; /* ring */
+};
+
 struct analysis {
     const char *path;
+    uint64_t linger_ns;
+    uint64_t now_ns;     /* latest capture time seen */
+    struct linger_queue lq;
     struct flowtable *flows;
     struct order *order;
     struct reasm *reasm;
@@ -60,6 +75,37 @@ static void finish_flow(struct analysis *a, struct flow *f)
 
 /* A TCP segment. number_only: it is numbered (as Wireshark numbers it) but not analysed:
  * it completed a fragmented datagram, or its header is malformed. */
+static bool linger_push(struct linger_queue *q, struct flow *f, uint64_t until)
+{
+    if (q->len == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 256;
+        struct linger_entry *v = malloc(cap * sizeof *v);
+        if (!v)
+            return false;
+        for (size_t i = 0; i < q->len; i++)
+            v[i] = q->v[(q->head + i) % q->cap];
+        free(q->v);
+        q->v = v;
+        q->cap = cap;
+        q->head = 0;
+    }
+    q->v[(q->head + q->len++) % q->cap] = (struct linger_entry){f, f->stream, until};
+    return true;
+}
+
+/* Report the lingering connections whose time is up. */
+static void linger_expire(struct analysis *a)
+{
+    struct linger_queue *q = &a->lq;
+    while (q->len && q->v[q->head].until_ns <= a->now_ns) {
+        struct linger_entry e = q->v[q->head];
+        q->head = (q->head + 1) % q->cap;
+        q->len--;
+        if (e.flow->stream == e.stream)
+            finish_flow(a, e.flow); /* no-op if it was reported already */
+    }
+}
+
 static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_packet *pkt,
                   bool number_only)
 {
@@ -104,14 +150,22 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
     seg.from = l.side == f->ep0_side ? 0 : 1;
     tcpconn_update(f->conn, &seg);
     a->n.tcp++;
-    if (tcpconn_is_finished(f->conn))
-        finish_flow(a, f);
+    if (!f->lingering && tcpconn_is_finished(f->conn)) {
+        f->lingering = true;
+        if (a->linger_ns == 0)
+            finish_flow(a, f);
+        else if (!linger_push(&a->lq, f, a->now_ns + a->linger_ns))
+            return EXIT_NOMEM;
+    }
     return a->out_of_memory ? EXIT_NOMEM : EXIT_OK;
 }
 
 static int on_frame(const struct frame *fr, void *arg)
 {
     struct analysis *a = arg;
+    if (fr->time_ns > a->now_ns)
+        a->now_ns = fr->time_ns;
+    linger_expire(a);
     struct decoded_packet pkt;
     enum decode_result r = decode_frame(fr->dlt, fr->data, fr->caplen, fr->wirelen, &pkt);
     if (pkt.tunnelled && r != DECODE_TCP) {
@@ -150,6 +204,7 @@ int analyze_file(const char *path, const struct analyze_options *opt, FILE *out)
     struct analysis a;
     memset(&a, 0, sizeof a);
     a.path = path;
+    a.linger_ns = opt->linger_ns;
     a.flows = flowtable_new();
     a.reasm = reasm_new();
     a.report = report_new(out, opt->format, path, opt->with_file);
@@ -185,6 +240,7 @@ int analyze_file(const char *path, const struct analyze_options *opt, FILE *out)
                 a.n.fragments, a.n.tunnelled, a.n.not_tcp, a.n.not_ip, a.n.malformed);
     flowtable_free(a.flows);
     reasm_free(a.reasm);
+    free(a.lq.v);
     if (rc == EXIT_OK && a.n.malformed)
         rc = EXIT_MALFORMED;
     return rc;

@@ -5,6 +5,7 @@
 #define TCPCONN_ANALYZE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "report.h"
@@ -13,6 +14,8 @@ struct analyze_options {
     enum report_format format;
     bool with_file; /* several files: name the file in the output */
     bool quiet;     /* no per-file counts line on stderr */
+    uint64_t linger_ns; /* how long (capture time) a finished connection still takes late
+                           segments (stray RST, retransmitted FIN) before it is reported */
 };
 
 /* Returns an exit code (exitcodes.h). */

@@ -44,6 +44,7 @@ struct flow {
     bool unanalysed;             /* the stream's first packet was tunnelled or quoted in an
                                     ICMP error: the stream is numbered, never analysed */
     bool done;                   /* reported (finished, or superseded): a tombstone */
+    bool lingering;              /* finished, still fed late segments until reported */
     uint8_t ep0_side;            /* which ep[] is the core's endpoint 0 */
     struct tcpconn *conn;        /* core state while analysed and not done */
     struct flow *next;           /* hash chain */

@@ -1,6 +1,7 @@
 /* tcpconn-analyze: the command line. */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
@@ -23,6 +24,9 @@ static const char usage[] =
     "  --json       JSON Lines, one object per connection (see the README)\n"
     "  --table      an aligned table, one connection a row (the default)\n"
     "  -q, --quiet  no per-file counts line on stderr\n"
+    "  --linger S   seconds of capture time a finished connection still takes late\n"
+    "               segments (a stray RST, a retransmitted FIN) before it is reported and\n"
+    "               its state freed; later ones are counted, not analysed (default 10)\n"
     "  -h, --help   this text\n"
     "  --version    the version\n"
     "\n"
@@ -43,7 +47,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-    struct analyze_options opt = {.format = REPORT_TABLE};
+    struct analyze_options opt = {.format = REPORT_TABLE, .linger_ns = 10000000000u};
     int nfiles = 0;
     bool only_files = false;
     /* Options may come anywhere; after "--" everything is a file name. */
@@ -59,7 +63,15 @@ int main(int argc, char **argv)
             opt.format = REPORT_JSON;
         else if (strcmp(a, "--table") == 0)
             opt.format = REPORT_TABLE;
-        else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+        else if (strcmp(a, "--linger") == 0 && i + 1 < argc) {
+            char *end;
+            double sec = strtod(argv[++i], &end);
+            if (*end != '\0' || !(sec >= 0 && sec < 1e9)) {
+                fprintf(stderr, "tcpconn-analyze: bad --linger value %s\n", argv[i]);
+                return EXIT_USAGE;
+            }
+            opt.linger_ns = (uint64_t)(sec * 1e9 + 0.5);
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
             opt.quiet = true;
         else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage, stdout);
