@@ -352,8 +352,8 @@ static enum decode_result ipv4(struct bytes b, struct decoded_packet *pkt, int d
         return malformed(pkt, "IPv4 options cut by snaplen (%zu of %zu bytes captured)", b.cap,
                          ihl);
     size_t total = be16(b.p + 2);
-    if (total == 0) /* TSO: the length field is left 0; trust the frame */
-        total = b.wire;
+    if (total == 0 || total > b.wire) /* TSO leaves 0; a length beyond the frame is bogus */
+        total = b.wire;                 /* either way the frame's length is what there is */
     if (total < ihl)
         return malformed(pkt, "bogus IPv4 total length %zu (header is %zu)", total, ihl);
     pkt->family = 4;
@@ -390,7 +390,7 @@ static enum decode_result ipv6(struct bytes b, struct decoded_packet *pkt, int d
     memcpy(pkt->dst, b.p + 24, 16);
     pkt->seg.ip_id = 0;
     b = skip(b, 40);
-    if (len == 0) /* jumbogram or TSO: trust the frame */
+    if (len == 0 || len > b.wire) /* jumbogram, TSO, or bogus: the frame's length */
         len = b.wire;
     for (;;) {
         size_t hl;
