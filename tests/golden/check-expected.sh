@@ -3,6 +3,9 @@
 # the analyzer's --json for every listed connection.
 #   EXPECTED lines: file stream handshake_state teardown_style initiator
 #   ("-" = don't check; "#" starts a comment; initiator "none"/"null" = JSON null)
+# and the extra facts of "#! file stream key=value..." lines: a key is looked up in the
+# connection's handshake, teardown, then top level; times (rtt, server_rtt, client_rtt,
+# duration) match within 5 ms (the real captures' tolerance), anything else exactly.
 # usage: check-expected.sh ANALYZER TESTDATA_DIR
 # Needs jq. Exits 77 (skipped) when testdata/EXPECTED does not exist yet.
 set -u
@@ -13,17 +16,43 @@ command -v jq >/dev/null || { echo "jq is needed"; exit 1; }
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 fail=0 checked=0
-sed 's/#.*//' "$list" | while read -r file stream hs style init rest; do
-    [ -n "${file:-}" ] || continue
-    out=$tmp/$(printf '%s' "$file" | tr '/' '_').jsonl
+# the analyzer's output for a file, made once
+output() {
+    out=$tmp/$(printf '%s' "$1" | tr '/' '_').jsonl
     if [ ! -f "$out" ]; then
-        "$bin" --json --quiet "$testdata/$file" >"$out" 2>"$out.err"
+        "$bin" --json --quiet "$testdata/$1" >"$out" 2>"$out.err"
         rc=$?
         if [ $rc -ne 0 ]; then
-            echo "FAIL $file: tcpconn-analyze exited $rc: $(cat "$out.err")"
+            echo "FAIL $1: tcpconn-analyze exited $rc: $(cat "$out.err")"
             echo x >>"$tmp/failed"
         fi
     fi
+}
+
+sed -n 's/^#![[:space:]]*//p' "$list" | while read -r file stream facts; do
+    [ -n "${file:-}" ] || continue
+    output "$file"
+    for kv in $facts; do
+        key=${kv%%=*} want=${kv#*=}
+        got=$(jq -r --argjson s "$stream" --arg k "$key" \
+            'select(.stream == $s) | [.handshake, .teardown, .] | map(select(type == "object" and has($k))) | .[0][$k] | tostring' "$out")
+        case $key in
+        rtt | server_rtt | client_rtt | duration)
+            ok=$(awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; if (d < 0) d = -d; print (g != "null" && g != "" && d <= 0.005) ? "yes" : "no" }') ;;
+        *) ok=no; [ "$got" = "$want" ] && ok=yes ;;
+        esac
+        if [ $ok = yes ]; then
+            echo "ok   $file stream $stream: $key=$got"
+        else
+            echo "FAIL $file stream $stream: $key=$got (expected $want)"
+            echo x >>"$tmp/failed"
+        fi
+    done
+done
+
+sed 's/#.*//' "$list" | while read -r file stream hs style init rest; do
+    [ -n "${file:-}" ] || continue
+    output "$file"
     line=$(jq -c --argjson s "$stream" 'select(.stream == $s)' "$out")
     if [ -z "$line" ]; then
         echo "FAIL $file stream $stream: no such connection in the output"
