@@ -373,7 +373,7 @@ MIXED_EXPECT = {
     "reset-unread": "complete reset server",
     "refused": "refused refused server",
     "lost-syn": "complete three-way client",
-    "open": "complete open -",
+    "open": "complete open none",
     "reuse": "complete three-way server",
 }
 
