@@ -5,7 +5,9 @@
 #   ("-" = don't check; "#" starts a comment; initiator "none"/"null" = JSON null)
 # and the extra facts of "#! file stream key=value..." lines: a key is looked up in the
 # connection's handshake, teardown, then top level; times (rtt, server_rtt, client_rtt,
-# duration) match within 5 ms (the real captures' tolerance), anything else exactly.
+# duration) match within 5 ms (the real captures' tolerance), anything else exactly. With
+# stream "-" the facts are about the file: analyzer_connections, tunnelled, fragments,
+# malformed (from the analyzer's stderr counts). Unknown keys are skipped with a note.
 # usage: check-expected.sh ANALYZER TESTDATA_DIR
 # Needs jq. Exits 77 (skipped) when testdata/EXPECTED does not exist yet.
 set -u
@@ -34,8 +36,25 @@ sed -n 's/^#![[:space:]]*//p' "$list" | while read -r file stream facts; do
     output "$file"
     for kv in $facts; do
         key=${kv%%=*} want=${kv#*=}
-        got=$(jq -r --argjson s "$stream" --arg k "$key" \
-            'select(.stream == $s) | [.handshake, .teardown, .] | map(select(type == "object" and has($k))) | .[0][$k] | tostring' "$out")
+        if [ "$stream" = - ]; then
+            # facts about the file: the number of connections, or a count from the
+            # analyzer's stderr line ("... skipped: N IP fragments, N tunnelled, ...")
+            counts=$("$bin" --json "$testdata/$file" 2>&1 >/dev/null | tail -n 1)
+            case $key in
+            analyzer_connections | connections) got=$(wc -l <"$out" | tr -d ' ') ;;
+            tunnelled) got=$(printf '%s' "$counts" | sed -n 's/.* \([0-9]*\) tunnelled.*/\1/p') ;;
+            fragments | ip_fragments) got=$(printf '%s' "$counts" | sed -n 's/.* \([0-9]*\) IP fragments.*/\1/p') ;;
+            malformed) got=$(printf '%s' "$counts" | sed -n 's/.* \([0-9]*\) malformed.*/\1/p') ;;
+            *) echo "skip $file: unknown file fact $key"; continue ;;
+            esac
+        else
+            got=$(jq -r --argjson s "$stream" --arg k "$key" \
+                'select(.stream == $s) | [.handshake, .teardown, .] | map(select(type == "object" and has($k))) | if length == 0 then "?" else .[0][$k] | tostring end' "$out")
+            if [ "$got" = "?" ]; then
+                echo "skip $file stream $stream: no field $key in the output"
+                continue
+            fi
+        fi
         case $key in
         rtt | server_rtt | client_rtt | duration)
             ok=$(awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; if (d < 0) d = -d; print (g != "null" && g != "" && d <= 0.005) ? "yes" : "no" }') ;;
