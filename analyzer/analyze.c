@@ -212,7 +212,7 @@ int analyze_file(const char *path, const struct analyze_options *opt, FILE *out)
     if (!a.flows || !a.reasm || !a.report || !a.order) {
         fprintf(stderr, "tcpconn-analyze: %s: out of memory\n", path);
         order_free(a.order);
-        report_end(a.report);
+        report_end(a.report, false);
         flowtable_free(a.flows);
         reasm_free(a.reasm);
         return EXIT_NOMEM;
@@ -227,10 +227,11 @@ int analyze_file(const char *path, const struct analyze_options *opt, FILE *out)
     flowtable_foreach(a.flows, finish_each, &a);
     order_flush(a.order);
     order_free(a.order);
-    report_end(a.report);
+    bool opened = rc != EXIT_OPEN && rc != EXIT_NOT_CAPTURE && rc != EXIT_LINKTYPE;
+    report_end(a.report, opened);
     fflush(out);
 
-    if (!opt->quiet && rc != EXIT_OPEN && rc != EXIT_NOT_CAPTURE && rc != EXIT_LINKTYPE)
+    if (!opt->quiet && opened)
         fprintf(stderr,
                 "tcpconn-analyze: %s: %" PRIu32 " frames, %" PRIu32 " TCP streams, %" PRIu64
                 " segments analysed, %" PRIu64 " after their connection was reported; skipped: %" PRIu64

@@ -15,14 +15,15 @@ int capture_read(const char *path, capture_frame_fn fn, void *arg, uint32_t *fra
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     *frames = 0;
 
-    FILE *fp = fopen(path, "rb");
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!fp) {
         fprintf(stderr, "tcpconn-analyze: %s: cannot open: %s\n", path, strerror(errno));
         return EXIT_OPEN;
     }
     pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!p) {
-        fclose(fp);
+        if (fp != stdin)
+            fclose(fp);
         fprintf(stderr, "tcpconn-analyze: %s: not a pcap or pcapng capture: %s\n", path, errbuf);
         return EXIT_NOT_CAPTURE;
     }

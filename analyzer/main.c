@@ -12,7 +12,7 @@
 #endif
 
 static const char usage[] =
-    "Usage: tcpconn-analyze [--json] [--quiet] FILE...\n"
+    "Usage: tcpconn-analyze [--json] [--quiet] [--linger SECONDS] FILE...   (FILE - is stdin)\n"
     "\n"
     "Names each TCP connection's teardown style and splits its handshake RTT into the\n"
     "capture point -> server leg (server_rtt) and the capture point -> client leg\n"

@@ -220,11 +220,11 @@ static void print_table(struct report *r)
     }
 }
 
-void report_end(struct report *r)
+void report_end(struct report *r, bool print)
 {
     if (!r)
         return;
-    if (r->fmt == REPORT_TABLE)
+    if (print && r->fmt == REPORT_TABLE)
         print_table(r);
     for (size_t i = 0; i < r->nrows * ROW_COLS; i++)
         free(r->rows[i]);

@@ -19,8 +19,9 @@ struct report *report_new(FILE *out, enum report_format fmt, const char *file, b
  * columns can be aligned. */
 void report_conn(const struct conn_record *rec, void *report);
 
-/* Finish the output for this file (prints the table) and free the report. */
-void report_end(struct report *r);
+/* Finish the output for this file (prints the table unless print is false: the file could
+ * not be read at all) and free the report. */
+void report_end(struct report *r, bool print);
 
 /* Writes one JSON object for rec (no newline). Exposed for tests and reuse. */
 void report_json(FILE *out, const struct conn_record *rec, const char *file);

@@ -104,6 +104,24 @@ check bogus-tcp-data-offset 6 "$tmp/offset.pcap: frame 25: bogus TCP data offset
 # several files: each reported, the largest status wins
 check several-files 2 "$tmp/nonexistent.pcap: cannot open" 5 "$good" "$tmp/nonexistent.pcap" "$good_ng"
 
+# table mode prints no table for a file it could not read
+"$bin" "$tmp/nonexistent.pcap" >"$tmp/out" 2>/dev/null
+if [ -s "$tmp/out" ]; then
+    echo "FAIL missing-file-table: a table was printed for a file that could not be opened"
+    failures=$((failures + 1))
+else
+    echo "ok   missing-file-table: nothing on stdout"
+fi
+
+# "-" reads standard input
+"$bin" --json --quiet - <"$good" >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 0 ] && cmp -s "$tmp/out" "$tmp/full"; then
+    echo "ok   stdin: same output as the file"
+else
+    echo "FAIL stdin: reading - differs from reading the file"
+    failures=$((failures + 1))
+fi
+
 check no-arguments 1 "no capture file given" 0
 check unknown-option 1 "unknown option --bogus" 0 --bogus "$good"
 
