@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Sanity check: do the captures show what EXPECTED says the scenarios did?
 
-    /usr/bin/python3 testdata/gen/check-expected.py [FILE...]     # default: every file in EXPECTED
+    /usr/bin/python3 testdata/gen/check-expected.py [--dir DIR] [FILE...]   # default: every file in EXPECTED
+
+--dir: read the captures from DIR (e.g. a fresh `OUT=DIR make-real.sh` run) instead of testdata/.
 
 EXPECTED is written from how each scenario was built, not from this script. This is only a
 quick, independent reading of the packets (via tshark -T fields, raw sequence numbers) with
@@ -169,7 +171,12 @@ def classify(pkts):
 
 
 def main():
-    want = set(sys.argv[1:])
+    args = sys.argv[1:]
+    capdir = HERE
+    if args[:1] == ["--dir"]:
+        capdir, args = args[1], args[2:]
+    want = set(args)
+    present = set(os.listdir(capdir))
     expected = collections.OrderedDict()
     for line in open(os.path.join(HERE, "EXPECTED")):
         line = line.strip()
@@ -178,12 +185,12 @@ def main():
         if not line or line.startswith("#"):
             continue
         f, stream, hs, style, init = line.split()[:5]
-        if want and f not in want:
+        if (want and f not in want) or (not want and capdir != HERE and f not in present):
             continue
         expected.setdefault(f, []).append((int(stream), hs, style, init))
     bad = 0
     for f, rows in expected.items():
-        streams = packets(os.path.join(HERE, f))
+        streams = packets(os.path.join(capdir, f))
         if len(streams) != len(rows):
             print("%s: %d streams in the capture, %d in EXPECTED" % (f, len(streams), len(rows)))
             bad += 1

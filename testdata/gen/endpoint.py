@@ -134,6 +134,15 @@ def srv_close_unread(c, hold):
     c.close()
 
 
+def srv_hold_after_eof(c, hold):
+    # answer, read the client's FIN, then keep the connection half-open (no FIN) for `hold` s
+    recv_line(c)
+    c.sendall(response())
+    recv_until_eof(c)
+    time.sleep(hold)
+    c.close()
+
+
 def srv_hold_open(c, hold):
     recv_line(c)
     c.sendall(response())
@@ -158,6 +167,7 @@ SERVER = {
     "victim-of-rst": srv_victim_of_rst,
     "close-unread": srv_close_unread,
     "hold-open": srv_hold_open,
+    "hold-after-eof": srv_hold_after_eof,
 }
 
 
@@ -252,6 +262,17 @@ def cli_unread_victim(c, close_at, hold):
     c.close()
 
 
+def cli_fin_then_reset(c, close_at, hold):
+    # request and FIN at once; the server closes without reading: its RST ends the connection
+    c.sendall(b"REQ " + b"x" * 200 + b"\n")
+    c.shutdown(socket.SHUT_WR)
+    try:
+        recv_until_eof(c)
+    except ConnectionResetError:
+        log("client saw the reset after its FIN")
+    c.close()
+
+
 def cli_hold_open(c, close_at, hold):
     c.sendall(b"REQ -\n")
     recv_exact(c, RESPONSE_LEN)
@@ -268,6 +289,7 @@ CLIENT = {
     "linger-rst": cli_linger_rst,
     "unread-victim": cli_unread_victim,
     "hold-open": cli_hold_open,
+    "fin-then-reset": cli_fin_then_reset,
 }
 
 # scenario -> (client behaviour, server behaviour)
@@ -281,6 +303,8 @@ SCENARIOS = {
     "reset-linger": ("linger-rst", "victim-of-rst"),
     "reset-unread-data": ("unread-victim", "close-unread"),
     "open-at-end": ("hold-open", "hold-open"),
+    "reset-after-fin": ("fin-then-reset", "close-unread"),
+    "incomplete-at-end": ("active", "hold-after-eof"),
 }
 
 

@@ -473,6 +473,25 @@ def syn_retrans_no_ts():
     return tl
 
 
+def syn_unanswered():
+    # a SYN and its two retransmissions (1 s, then 2 s later), never answered
+    c = Conn(cport=40022)
+    tl = Timeline()
+    for gap in (0, 1000, 2000):
+        tl.at(gap * MS, c.pkt("c", "S", options=[("MSS", 1460)], seq=1000, advance=False))
+    return tl
+
+
+def synack_no_ack():
+    # SYN, SYN/ACK and its two retransmissions; the client never acknowledges
+    c = Conn(cport=40023)
+    tl = Timeline()
+    tl.at(0, c.pkt("c", "S", options=[("MSS", 1460)]))
+    for gap in (20, 1000, 2000):
+        tl.at(gap * MS, c.pkt("s", "SA", options=[("MSS", 1460)], seq=5000, advance=False))
+    return tl
+
+
 CRAFTED = [
     ("crafted-syn-fin-scan.pcap", syn_fin_scan),
     ("crafted-seq-wrap.pcap", seq_wrap),
@@ -494,6 +513,8 @@ CRAFTED = [
     ("crafted-syn-retrans-ts-certain.pcap", lambda: syn_retrans_ts("latest")),
     ("crafted-syn-retrans-ts-echo-first.pcap", lambda: syn_retrans_ts("first")),
     ("crafted-syn-retrans-no-ts.pcap", syn_retrans_no_ts),
+    ("crafted-syn-unanswered.pcap", syn_unanswered),
+    ("crafted-synack-no-ack.pcap", synack_no_ack),
 ]
 
 

@@ -234,6 +234,22 @@ sc_open_at_end() {
     kill_pids
 }
 
+sc_reset_after_fin() {
+    # client: request + shutdown(SHUT_WR); server: close() without reading -> RST after the FIN
+    simple reset-after-fin reset-after-fin
+}
+
+sc_incomplete_at_end() {
+    # the client closes; the server acks the FIN but holds its side open past the end of the capture
+    topo_up; start_relay
+    start_server incomplete-at-end $S4 --hold 3
+    start_capture $NS_M ma0 "$OUT/incomplete-at-end.pcap"
+    client incomplete-at-end --addr $S4 --port $PORT
+    sleep 1
+    stop_capture
+    kill_pids
+}
+
 sc_mid_stream() {
     topo_up; start_relay
     start_server three-way-client-close $S4
@@ -295,7 +311,7 @@ sc_mixed() {
 
 SCENARIOS=(four_way_client_close four_way_server_close three_way_client_close three_way_server_close
     half_close simultaneous_close reset_linger reset_unread_data refused syn_lost synack_lost port_reuse
-    open_at_end mid_stream ipv6_four_way at_client_three_way at_client_syn_lost mixed)
+    open_at_end reset_after_fin incomplete_at_end mid_stream ipv6_four_way at_client_three_way at_client_syn_lost mixed)
 
 mkdir -p "$OUT"
 if [ $# -gt 0 ]; then
