@@ -196,9 +196,37 @@ def port_reuse():
     write("port-reuse.pcap", pk)
 
 
+def stream_rule():
+    """More of Wireshark's tcp.stream rule: bases set by data, by ACKs, replaced by SYN/ACKs."""
+    clk = Clock()
+
+    def seg(fc, sp, dp, flags, seq, ack=0):
+        return clk(eth(fc, ip4(fc, TCP(sport=sp, dport=dp, flags=flags, seq=seq, ack=ack))))
+
+    pk = [
+        # SYN; SYN/ACK seq 500; SYN/ACK seq 600 replaces the server's base; a server SYN with
+        # seq 600 is then a retransmission, with seq 500 a new stream
+        seg(True, 45000, 80, "S", 1), seg(False, 80, 45000, "SA", 500, 2),
+        seg(False, 80, 45000, "SA", 600, 2), seg(False, 80, 45000, "S", 600),   # stream 0
+        seg(False, 80, 45000, "S", 500),                                         # stream 1
+        # data first: its base is seq-1, so a SYN at seq-1 stays, a SYN at seq starts anew
+        seg(False, 80, 45001, "PA", 100, 7), seg(False, 80, 45001, "S", 99),     # stream 2
+        seg(False, 80, 45001, "S", 100),                                         # stream 3
+        # each new ISN is a new stream, also back to an earlier one
+        seg(True, 45002, 80, "S", 10), seg(True, 45002, 80, "S", 11),            # 4, 5
+        seg(True, 45002, 80, "S", 10),                                           # 6
+        # an RST sets its sender's base (seq-1); the peer's ACK sets the RST sender's base
+        # only if unset, and its own base from its seq
+        seg(True, 45003, 80, "R", 5), seg(True, 45003, 80, "S", 4),              # 7
+        seg(False, 80, 45003, "A", 77, 9), seg(False, 80, 45003, "S", 76),       # 7
+    ]
+    write("stream-rule.pcap", pk)
+
+
 if __name__ == "__main__":
     os.makedirs(HERE, exist_ok=True)
     linktypes()
     ip_headers()
     tunnels_and_icmp()
     port_reuse()
+    stream_rule()
