@@ -1,7 +1,8 @@
 #!/bin/sh
 # Independent cross-check against tshark (Wireshark's own TCP analysis), every capture:
 #  - the analyzer reports exactly the tcp.stream numbers tshark gives to analysed TCP (a
-#    stream whose first packet is tunnelled or quoted in ICMP is numbered, not reported);
+#    stream whose first packet is tunnelled or quoted in ICMP is numbered, not reported),
+#    each with tshark's first frame of that stream;
 #  - server_rtt equals tshark's tcp.analysis.ack_rtt on the stream's first SYN/ACK, and
 #    client_rtt equals it on the first client segment acking that SYN/ACK (frames found
 #    from tcp.flags and raw seq/ack, not from the analyzer), within 1 microsecond.
@@ -31,7 +32,7 @@ for f in "$testdata"/*.pcap "$testdata"/*.pcapng "$testdata"/*/*.pcap "$testdata
         jq -r '[.stream, (.frames.synack // "-"), (.handshake.server_rtt // "-"),
                 (.handshake.client_rtt // "-"), .handshake.rtt_ambiguous,
                 .handshake.syn_retransmissions, .handshake.synack_retransmissions,
-                .handshake.state] | @tsv' >"$tmp/an"
+                .handshake.state, .first_frame] | @tsv' >"$tmp/an"
     awk -v file="$f" -F'|' '
     # pass 1: tshark
     FNR == NR {
@@ -59,6 +60,10 @@ for f in "$testdata"/*.pcap "$testdata"/*.pcapng "$testdata"/*/*.pcap "$testdata
     {
         split($0, a, "\t")
         st = a[1]; ours[st] = 1
+        if ((st in first) && first[st] != a[9]) {
+            printf "FAIL %s stream %s: first_frame %s, tshark %s\n", file, st, a[9], first[st]
+            bad = 1
+        }
         amb = a[5] == "true"
         if (a[8] == "simultaneous-open") next   # SPEC.md: no legs for a simultaneous open
         leg("server_rtt", st, a[3], (st in synack) ? rtt[synack[st]] : "", amb, a[6] + 0, synack[st])
