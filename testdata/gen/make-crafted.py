@@ -492,6 +492,47 @@ def synack_no_ack():
     return tl
 
 
+def port_reuse():
+    """Four connections on one 4-tuple (198.18.1.2:40024 -> :80), each with a new ISN:
+    0 three-way close by the client; 1 first SYN retransmitted (same ISN: still stream 1), four-way
+    close by the server; 2 refused; 3 reset by the client after the handshake."""
+    tl = Timeline()
+    ipid = {"c": 0x1000, "s": 0x2000}
+
+    def conn(c_isn, s_isn):
+        c = Conn(cport=40024, c_isn=c_isn, s_isn=s_isn, c_ipid=ipid["c"], s_ipid=ipid["s"])
+        return c
+
+    def done(c):
+        ipid["c"], ipid["s"] = c.side["c"].ipid, c.side["s"].ipid
+
+    c = conn(1000, 5000)
+    handshake(tl, c)
+    exchange(tl, c)
+    three_way_close(tl, c)
+    done(c)
+
+    c = conn(200000, 300000)
+    tl.at(1000 * MS, c.pkt("c", "S", options=[("MSS", 1460)], advance=False))
+    tl.at(1000 * MS, c.pkt("c", "S", options=[("MSS", 1460)]))
+    tl.at(20 * MS, c.pkt("s", "SA", options=[("MSS", 1460)]))
+    tl.at(60 * MS, c.pkt("c", "A"))
+    exchange(tl, c)
+    four_way_close(tl, c, a="s")
+    done(c)
+
+    c = conn(400000, 0)
+    tl.at(1000 * MS, c.pkt("c", "S", options=[("MSS", 1460)]))
+    tl.at(20 * MS, c.pkt("s", "RA", seq=0, win=0))
+    done(c)
+
+    c = conn(600000, 700000)
+    handshake(tl, c, first=1000 * MS)
+    exchange(tl, c)
+    tl.at(30 * MS, c.pkt("c", "RA"))
+    return tl
+
+
 CRAFTED = [
     ("crafted-syn-fin-scan.pcap", syn_fin_scan),
     ("crafted-seq-wrap.pcap", seq_wrap),
@@ -515,6 +556,7 @@ CRAFTED = [
     ("crafted-syn-retrans-no-ts.pcap", syn_retrans_no_ts),
     ("crafted-syn-unanswered.pcap", syn_unanswered),
     ("crafted-synack-no-ack.pcap", synack_no_ack),
+    ("crafted-port-reuse.pcap", port_reuse),
 ]
 
 
