@@ -122,6 +122,12 @@ static enum tcpconn_mark on_syn(struct tcpconn *c, const struct tcpconn_segment 
     bool first_syn = !(ep->flags & TCPCONN_EP_SYN);
     if (first_syn && (ep->flags & TCPCONN_EP_SYNACK))
         return TCPCONN_MARK_SYN; /* a SYN after its own SYN/ACK: nonsense, record nothing */
+    if (first_syn && (c->flags & TCPCONN_C_ROLES_INFERRED) && !(c->ep[!s->from].flags & TCPCONN_EP_SYN) &&
+        s->from == c->client) {
+        /* The SYN was captured after the segment that fixed the roles, and agrees with them:
+         * a SYN is in the capture after all, so the roles are no longer inferred. */
+        c->flags &= (uint16_t)~TCPCONN_C_ROLES_INFERRED;
+    }
     ep->flags |= TCPCONN_EP_SYN;
     return note_syn_transmission(ep, s) ? TCPCONN_MARK_SYN : TCPCONN_MARK_SYN_RETRANSMISSION;
 }
@@ -178,7 +184,7 @@ static enum tcpconn_mark on_segment(struct tcpconn *c, const struct tcpconn_segm
     struct tcpconn_endpoint_state *ep = &c->ep[s->from];
     const struct tcpconn_endpoint_state *peer = &c->ep[!s->from];
     bool syn = s->flags & TCPCONN_SYN;
-    bool fin = (s->flags & TCPCONN_FIN) && !syn; /* SYN+FIN is a scan (Linux drops it): a SYN */
+    bool fin = s->flags & TCPCONN_FIN; /* on a SYN too: SPEC.md counts every FIN */
     /* After the connection ended, a side's first FIN can no longer change how it ended. */
     bool records_fin = fin && !(ep->flags & TCPCONN_EP_FIN) && !tcpconn_is_finished(c);
 

@@ -3,7 +3,7 @@
 # Installs only what is missing; uses sudo when not run as root.
 set -eu
 
-PACKAGES="build-essential cmake pkg-config libpcap-dev wireshark-dev tshark tcpdump jq util-linux"
+PACKAGES="build-essential cmake pkg-config libpcap-dev wireshark-dev tshark tcpdump jq python3 util-linux"
 # For regenerating testdata/ (testdata/gen/): network namespaces and scapy.
 PACKAGES="$PACKAGES iproute2 python3-scapy"
 

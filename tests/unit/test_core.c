@@ -343,8 +343,17 @@ static const struct seg fin_with_data[] = {
     {1090000, C, A, 1102, 5002, 0, 0, 0, "final ACK (4/4)"},
 };
 
+/* SYN+FIN (a scan): SPEC.md counts every FIN, so the close is incomplete. */
 static const struct seg syn_fin_scan[] = {
-    {0, C, SY | F, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {0, C, SY | F, 1000, 0, 0, 0, 0, "SYN (1/3); FIN (1/?)"},
+};
+
+/* The capture shows the SYN/ACK before the SYN: the SYN is in the capture, so the roles
+ * are not inferred; no server leg (its start came after its end). */
+static const struct seg synack_before_syn[] = {
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {20001, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {80000, C, A, 1001, 5001, 0, 0, 0, "ACK (3/3)"},
 };
 
 static const struct seg fast_open[] = {
@@ -477,7 +486,8 @@ static const struct tcase cases[] = {
     STD(fin_retransmitted, {"complete", "three-way", "client", 20000, 60000, 380000, 0, 0, 0, 0}),
     STD(out_of_order_fin, {"complete", "three-way", "client", 20000, 60000, 60000, 0, 0, 0, 0}),
     STD(fin_with_data, {"complete", "four-way", "client", 20000, 60000, 90000, 0, 0, 0, 0}),
-    STD(syn_fin_scan, {"unanswered", "open", "", NOT_SET, NOT_SET, NOT_SET, 0, 0, 0, 0}),
+    STD(syn_fin_scan, {"unanswered", "incomplete", "client", NOT_SET, NOT_SET, NOT_SET, 0, 0, 0, 0}),
+    STD(synack_before_syn, {"complete", "open", "", NOT_SET, 60000, NOT_SET, 0, 0, 0, 0}),
     STD(fast_open, {"complete", "three-way", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
     STD(simultaneous_open, {"simultaneous-open", "open", "", NOT_SET, NOT_SET, NOT_SET, 0, 0, 0, 0}),
     CASE(mid_stream, 40000, 80, {"not-captured", "four-way", "client", NOT_SET, NOT_SET, 260000, 0, 0, 0, 1}),
