@@ -28,6 +28,7 @@ PORT=8080
 WORK=$(mktemp -d /tmp/tcpconn-gen.XXXXXX)
 chmod 755 "$WORK"
 PIDS=()
+CAP_PID=
 
 [ "$(id -u)" = 0 ] || { echo "make-real.sh: run as root" >&2; exit 1; }
 
@@ -52,6 +53,7 @@ topo_down() {
 }
 
 cleanup() {
+    [ -n "${CAP_PID:-}" ] && kill -TERM "$CAP_PID" 2>/dev/null || true
     kill_pids
     topo_down
     rm -rf "$WORK"
@@ -114,7 +116,6 @@ start_relay() { # drop rules...
     wait_file "$WORK/relay.ready"
 }
 
-CAP_PID=
 start_capture() { # ns ifname file
     rm -f "$WORK/tcpdump.err"
     ip netns exec "$1" tcpdump -i "$2" --immediate-mode -U -w "$3" tcp 2>"$WORK/tcpdump.err" &
@@ -228,6 +229,7 @@ sc_open_at_end() {
     ip netns exec $NS_C $PY "$GEN/endpoint.py" client open-at-end --addr $S4 --port $PORT --hold 3 \
         2>>"$WORK/endpoints.log" &
     local cpid=$!
+    PIDS+=($cpid)
     sleep 1.2
     stop_capture          # while the connection is still established
     wait $cpid || true
@@ -257,6 +259,7 @@ sc_mid_stream() {
     ip netns exec $NS_C $PY "$GEN/endpoint.py" client three-way-client-close --addr $S4 --port $PORT \
         --established "$WORK/est" --go "$WORK/go" 2>>"$WORK/endpoints.log" &
     local cpid=$!
+    PIDS+=($cpid)
     wait_file "$WORK/est"
     sleep 0.5             # the handshake is over before tcpdump starts
     start_capture $NS_M ma0 "$OUT/mid-stream.pcap"
