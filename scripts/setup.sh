@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config libpcap-dev wireshark-dev tshark tcpdump jq python3 util-linux"
 # For regenerating testdata/ (testdata/gen/): network namespaces and scapy.
-PACKAGES="$PACKAGES iproute2 python3-scapy"
+PACKAGES="$PACKAGES iproute2 ethtool python3-scapy"
 
 missing=""
 for p in $PACKAGES; do
