@@ -5,6 +5,12 @@
  * dissectors fill them in on the first pass even without a visible tree. With several
  * TCP layers (tunnels) the innermost one is used; TCP quoted inside an ICMP or ICMPv6
  * error is not a segment of the connection and is skipped.
+ *
+ * Every wanted field costs time on every packet (Wireshark must create and index its
+ * field_info), so the list is short: tcp.srcport locates the TCP header that Wireshark
+ * dissected (its data source and offset), and the fixed header and the timestamp option
+ * are read from those bytes. tcp.stream, tcp.len (which needs the IP length) and ip.id
+ * come from their fields.
  */
 #include <wireshark.h>
 #include <epan/packet.h>
@@ -13,17 +19,10 @@
 
 #include "packet-tcpconn.h"
 
-#define TCPCONN_WANTED_FIELDS(X)                                  \
-    X(W_TCP_STREAM, "tcp.stream")                                 \
-    X(W_TCP_SRCPORT, "tcp.srcport")                               \
-    X(W_TCP_DSTPORT, "tcp.dstport")                               \
-    X(W_TCP_FLAGS, "tcp.flags")                                   \
-    X(W_TCP_SEQ, "tcp.seq_raw")                                   \
-    X(W_TCP_ACK, "tcp.ack_raw")                                   \
-    X(W_TCP_LEN, "tcp.len")                                       \
-    X(W_TCP_WINDOW, "tcp.window_size_value")                      \
-    X(W_TCP_TSVAL, "tcp.options.timestamp.tsval")                 \
-    X(W_TCP_TSECR, "tcp.options.timestamp.tsecr")                 \
+#define TCPCONN_WANTED_FIELDS(X)  \
+    X(W_TCP_STREAM, "tcp.stream") \
+    X(W_TCP_SRCPORT, "tcp.srcport") \
+    X(W_TCP_LEN, "tcp.len")       \
     X(W_IP_ID, "ip.id")
 
 #define W_ENUM(id, name) id,
@@ -115,6 +114,56 @@ static uint16_t ip_id_outside(packet_info *pinfo, proto_tree *tree, int tcp_tota
     return 0;
 }
 
+enum {
+    TCP_HDR_MIN = 20,
+    TCPOPT_EOL = 0,
+    TCPOPT_NOP = 1,
+    TCPOPT_TIMESTAMP = 8,
+    TCPOLEN_TIMESTAMP = 10,
+};
+
+/* The TCP header whose source port field is `fi`: fixed part and timestamp option. */
+static bool read_header(const field_info *fi, struct tcpconn_packet *out)
+{
+    tvbuff_t *tvb = fi->ds_tvb;
+    int h = fi->start;
+    if (!tvb || h < 0 || !tvb_bytes_exist(tvb, h, TCP_HDR_MIN))
+        return false;
+
+    struct tcpconn_segment *s = &out->seg;
+    out->srcport = tvb_get_ntohs(tvb, h);
+    out->dstport = tvb_get_ntohs(tvb, h + 2);
+    s->seq = tvb_get_ntohl(tvb, h + 4);
+    s->ack = tvb_get_ntohl(tvb, h + 8);
+    int hdr_len = (tvb_get_guint8(tvb, h + 12) >> 4) * 4;
+    s->flags = tvb_get_guint8(tvb, h + 13);
+    s->window = tvb_get_ntohs(tvb, h + 14);
+
+    if (hdr_len <= TCP_HDR_MIN || !tvb_bytes_exist(tvb, h, hdr_len))
+        return true;
+    for (int o = h + TCP_HDR_MIN, end = h + hdr_len; o < end;) {
+        guint8 kind = tvb_get_guint8(tvb, o);
+        if (kind == TCPOPT_EOL)
+            break;
+        if (kind == TCPOPT_NOP) {
+            o++;
+            continue;
+        }
+        if (o + 1 >= end)
+            break;
+        int len = tvb_get_guint8(tvb, o + 1);
+        if (len < 2 || o + len > end)
+            break;
+        if (kind == TCPOPT_TIMESTAMP && len == TCPOLEN_TIMESTAMP) {
+            s->has_ts = true;
+            s->tsval = tvb_get_ntohl(tvb, o + 2);
+            s->tsecr = tvb_get_ntohl(tvb, o + 6);
+        }
+        o += len;
+    }
+    return true;
+}
+
 bool tcpconn_extract(packet_info *pinfo, proto_tree *tree, struct tcpconn_packet *out)
 {
     if (!tree || wanted_hf[W_TCP_STREAM] <= 0)
@@ -127,40 +176,20 @@ bool tcpconn_extract(packet_info *pinfo, proto_tree *tree, struct tcpconn_packet
 
     field_info *stream_fi = (field_info *)g_ptr_array_index(streams, streams->len - 1);
     int layer = stream_fi->proto_layer_num;
-
-    uint32_t srcport, dstport, flags, seq, ack, len, window, tsval, tsecr;
-    if (!uint_in_layer(tree, W_TCP_SRCPORT, layer, &srcport) ||
-        !uint_in_layer(tree, W_TCP_DSTPORT, layer, &dstport) ||
-        !uint_in_layer(tree, W_TCP_FLAGS, layer, &flags) ||
-        !uint_in_layer(tree, W_TCP_SEQ, layer, &seq))
+    field_info *srcport_fi = field_in_layer(tree, W_TCP_SRCPORT, layer);
+    if (!srcport_fi)
         return false;
-    if (!uint_in_layer(tree, W_TCP_ACK, layer, &ack))
-        ack = 0;
-    if (!uint_in_layer(tree, W_TCP_LEN, layer, &len))
-        len = 0;
-    if (!uint_in_layer(tree, W_TCP_WINDOW, layer, &window))
-        window = 0;
-    bool has_ts = uint_in_layer(tree, W_TCP_TSVAL, layer, &tsval) &&
-                  uint_in_layer(tree, W_TCP_TSECR, layer, &tsecr);
 
     memset(out, 0, sizeof *out);
+    if (!read_header(srcport_fi, out))
+        return false;
     out->stream = TCPCONN_FI_UINT(stream_fi);
-    out->srcport = (uint16_t)srcport;
-    out->dstport = (uint16_t)dstport;
 
     struct tcpconn_segment *s = &out->seg;
     s->time_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
     s->frame = pinfo->num;
-    s->seq = seq;
-    s->ack = ack;
-    s->payload_len = len;
-    s->flags = (uint8_t)(flags & 0xff);
-    s->window = (uint16_t)window;
-    s->has_ts = has_ts;
-    if (has_ts) {
-        s->tsval = tsval;
-        s->tsecr = tsecr;
-    }
+    uint32_t len;
+    s->payload_len = uint_in_layer(tree, W_TCP_LEN, layer, &len) ? len : 0;
     s->ip_id = ip_id_outside(pinfo, tree, stream_fi->total_layer_num);
     return true;
 }

@@ -211,20 +211,30 @@ void tcpconn_render(const struct tcpconn_render_ctx *ctx)
             roles[i].related = tcpconn_table_duplicate_of(ctx->pinfo->num);
     }
 
-    proto_item *top = proto_tree_add_item(ctx->tree, tcpconn_hf.proto, ctx->tvb, 0, 0, ENC_NA);
-    proto_item_set_generated(top);
-    proto_tree *tree = proto_item_add_subtree(top, tcpconn_ett.tcpconn);
+    /* Build items only when someone looks (a visible tree, a filter, -T fields, -V):
+     * most packets of a plain tshark run need just the Info column. */
+    proto_item *top = NULL;
+    proto_tree *tree = NULL;
+    if (ctx->tree && proto_field_is_referenced(ctx->tree, tcpconn_hf.proto)) {
+        top = proto_tree_add_item(ctx->tree, tcpconn_hf.proto, ctx->tvb, 0, 0, ENC_NA);
+        proto_item_set_generated(top);
+        tree = proto_item_add_subtree(top, tcpconn_ett.tcpconn);
+    }
 
     for (unsigned i = 0; i < nroles; i++) {
-        tcpconn_role_text(&roles[i], text, sizeof text);
-        proto_item_append_text(top, "%s%s", i ? ", " : ", Role: ", text);
-        proto_item *role_item = add_string(tree, tcpconn_hf.role, ctx->tvb, text);
-        add_role_links(tree, ctx->tvb, &roles[i]);
+        proto_item *role_item = NULL;
+        if (tree) {
+            tcpconn_role_text(&roles[i], text, sizeof text);
+            proto_item_append_text(top, "%s%s", i ? ", " : ", Role: ", text);
+            role_item = add_string(tree, tcpconn_hf.role, ctx->tvb, text);
+            add_role_links(tree, ctx->tvb, &roles[i]);
+        }
         add_expert(ctx, role_item ? role_item : top, &sum, &roles[i]);
     }
-    add_uint(tree, tcpconn_hf.stream, ctx->tvb, ctx->stream);
-    if (tree && proto_field_is_referenced(tree, tcpconn_hf.proto))
+    if (tree) {
+        add_uint(tree, tcpconn_hf.stream, ctx->tvb, ctx->stream);
         add_connection_subtree(tree, ctx->tvb, &sum);
+    }
 
     /* Only known once the capture has ended: on the first FIN of an unfinished close. */
     if (ctx->final && sum.style_known && sum.style == TCPCONN_TD_INCOMPLETE &&

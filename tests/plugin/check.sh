@@ -50,7 +50,12 @@ cmd=$1; shift
 plugin=$1; shift
 case $cmd in
 loads)
-    run -G plugins | grep -q "^tcpconn\.so[[:space:]]" || fail "tshark -G plugins does not list tcpconn.so"
+    listed=$(run -G plugins 2>&1)
+    printf '%s\n' "$listed" | grep -q "^tcpconn\.so[[:space:]].*/\.local/lib/wireshark/plugins/" ||
+        fail "tshark -G plugins does not list the built tcpconn.so: $(printf '%s\n' "$listed" | grep tcpconn)"
+    if printf '%s\n' "$listed" | grep -q "multiple directories"; then
+        fail "more than one tcpconn.so is visible to tshark"
+    fi
     if command -v nm >/dev/null 2>&1; then
         syms=$(nm -D --defined-only "$plugin" | awk '{print $3}' | sort | tr '\n' ' ')
         case $syms in

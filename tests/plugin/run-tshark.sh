@@ -19,6 +19,25 @@ dir="$tmp/.local/lib/wireshark/plugins/$ver/epan"
 mkdir -p "$dir" "$tmp/.config/wireshark"
 cp "$plugin" "$dir/tcpconn.so"
 
+# A tcpconn.so installed in the global plugin folder would win over the personal one
+# ("found in multiple directories"). WIRESHARK_PLUGIN_DIR (honoured for unprivileged
+# users) replaces the global folder: mirror it with symlinks, minus tcpconn.so.
+global=$(tshark -G folders 2>/dev/null | sed -n 's/^Global Plugins:[[:space:]]*//p')
+plugin_dir_env=""
+if [ -n "$global" ] && [ -d "$global" ]; then
+    mirror="$tmp/global-plugins/$ver"
+    for sub in "$global"/*; do
+        [ -d "$sub" ] || continue
+        mkdir -p "$mirror/$(basename "$sub")"
+        for f in "$sub"/*; do
+            [ -e "$f" ] || continue
+            [ "$(basename "$f")" = tcpconn.so ] && continue
+            ln -s "$f" "$mirror/$(basename "$sub")/$(basename "$f")"
+        done
+    done
+    plugin_dir_env="WIRESHARK_PLUGIN_DIR=$tmp/global-plugins"
+fi
+
 if [ "$(id -u)" = 0 ]; then
     chmod -R a+rX "$tmp"
     chown -R 65534:65534 "$tmp"
@@ -27,4 +46,4 @@ else
     exec_as=""
 fi
 # Not exec: the trap must still remove the directory.
-$exec_as env -i PATH="$PATH" HOME="$tmp" LC_ALL=C.UTF-8 TZ=UTC tshark "$@"
+$exec_as env -i PATH="$PATH" HOME="$tmp" $plugin_dir_env LC_ALL=C.UTF-8 TZ=UTC tshark "$@"
