@@ -15,27 +15,28 @@
 
 struct counts {
     uint64_t tcp;        /* segments fed to the core */
+    uint64_t expired;    /* connections reported after an idle timeout */
     uint64_t after_close;/* segments of a stream whose connection was already reported */
     uint64_t fragments, tunnelled, not_tcp, not_ip, malformed;
 };
 
-/* Finished connections waiting out their linger time, oldest first. */
-struct linger_entry {
+/* Timers: every flow entry (live connection or tombstone) sits in a binary min-heap keyed
+ * by the capture time at which something is due for it (see flow_deadline). */
+struct timer {
+    uint64_t deadline;
     struct flow *flow;
-    uint32_t stream; /* the flow's stream when queued (a reused flow has moved on) */
-    uint64_t until_ns;
 };
 
-struct linger_queue {
-    struct linger_entry *v;
-    size_t head, len, cap; /* ring */
+struct timer_heap {
+    struct timer *v;
+    size_t len, cap;
 };
 
 struct analysis {
     const char *path;
-    uint64_t linger_ns;
+    uint64_t linger_ns, idle_ns, unanswered_ns; /* 0: never (for the two timeouts) */
     uint64_t now_ns;     /* latest capture time seen */
-    struct linger_queue lq;
+    struct timer_heap timers;
     struct flowtable *flows;
     struct order *order;
     struct reasm *reasm;
@@ -51,18 +52,21 @@ static void endpoint_text(char *buf, size_t len, uint8_t family, const struct fl
     snprintf(buf, len, family == 4 ? "%s:%u" : "[%s]:%u", addr, (unsigned)e->port);
 }
 
-/* The stream's connection is over (finished, superseded, or end of capture): report it. */
-static void finish_flow(struct analysis *a, struct flow *f)
+/* The stream's connection is over (finished, superseded, timed out, or end of capture):
+ * report it. */
+static void finish_flow(struct analysis *a, struct flow *f, bool expired)
 {
     if (f->done)
         return;
     f->done = true;
+    f->finish_ns = a->now_ns;
     if (!f->conn)
         return;
     struct conn_record rec;
     memset(&rec, 0, sizeof rec);
     rec.stream = f->stream;
     rec.first_frame = f->first_frame;
+    rec.expired = expired;
     tcpconn_summarize(f->conn, true, &rec.sum);
     uint8_t client_side = rec.sum.client == 0 ? f->ep0_side : !f->ep0_side;
     endpoint_text(rec.client, sizeof rec.client, f->family, &f->ep[client_side]);
@@ -73,39 +77,115 @@ static void finish_flow(struct analysis *a, struct flow *f)
         a->out_of_memory = true;
 }
 
-/* A TCP segment. number_only: it is numbered (as Wireshark numbers it) but not analysed:
- * it completed a fragmented datagram, or its header is malformed. */
-static bool linger_push(struct linger_queue *q, struct flow *f, uint64_t until)
+/* ---- timers ---- */
+
+#define NEVER UINT64_MAX
+
+static uint64_t add_ns(uint64_t t, uint64_t d) { return t > NEVER - d ? NEVER : t + d; }
+
+/* When something is due for f: a lingering connection is reported when its linger time is
+ * up; a live one when it has been idle (no packet on its pair) for the idle timeout, or the
+ * unanswered timeout while only one side has sent anything; a tombstone is removed after
+ * the same timeout, counted from its last packet or its report, whichever is later. */
+static uint64_t flow_deadline(const struct analysis *a, const struct flow *f)
 {
-    if (q->len == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 256;
-        struct linger_entry *v = malloc(cap * sizeof *v);
+    uint64_t idle = f->seen == 3 ? a->idle_ns : a->unanswered_ns;
+    if (!f->done && f->lingering)
+        return add_ns(f->finish_ns, a->linger_ns);
+    if (idle == 0)
+        return NEVER;
+    if (!f->done)
+        return add_ns(f->last_ns, idle);
+    return add_ns(f->last_ns > f->finish_ns ? f->last_ns : f->finish_ns, idle);
+}
+
+static void heap_set(struct timer_heap *h, size_t i, struct timer t)
+{
+    h->v[i] = t;
+    t.flow->heap_pos = i;
+}
+
+static void heap_fix(struct timer_heap *h, size_t i)
+{
+    struct timer t = h->v[i];
+    while (i > 0 && h->v[(i - 1) / 2].deadline > t.deadline) {
+        heap_set(h, i, h->v[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->len)
+            break;
+        if (c + 1 < h->len && h->v[c + 1].deadline < h->v[c].deadline)
+            c++;
+        if (h->v[c].deadline >= t.deadline)
+            break;
+        heap_set(h, i, h->v[c]);
+        i = c;
+    }
+    heap_set(h, i, t);
+}
+
+static bool heap_push(struct timer_heap *h, struct flow *f, uint64_t deadline)
+{
+    if (h->len == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 1024;
+        struct timer *v = realloc(h->v, cap * sizeof *v);
         if (!v)
             return false;
-        for (size_t i = 0; i < q->len; i++)
-            v[i] = q->v[(q->head + i) % q->cap];
-        free(q->v);
-        q->v = v;
-        q->cap = cap;
-        q->head = 0;
+        h->v = v;
+        h->cap = cap;
     }
-    q->v[(q->head + q->len++) % q->cap] = (struct linger_entry){f, f->stream, until};
+    heap_set(h, h->len++, (struct timer){deadline, f});
+    heap_fix(h, h->len - 1);
     return true;
 }
 
-/* Report the lingering connections whose time is up. */
-static void linger_expire(struct analysis *a)
+static void heap_pop(struct timer_heap *h)
 {
-    struct linger_queue *q = &a->lq;
-    while (q->len && q->v[q->head].until_ns <= a->now_ns) {
-        struct linger_entry e = q->v[q->head];
-        q->head = (q->head + 1) % q->cap;
-        q->len--;
-        if (e.flow->stream == e.stream)
-            finish_flow(a, e.flow); /* no-op if it was reported already */
+    if (--h->len > 0) {
+        heap_set(h, 0, h->v[h->len]);
+        heap_fix(h, 0);
+    }
+    if (h->len < h->cap / 4 && h->cap > 1024) { /* give memory back after a flood */
+        struct timer *v = realloc(h->v, h->cap / 2 * sizeof *v);
+        if (v) {
+            h->v = v;
+            h->cap /= 2;
+        }
     }
 }
 
+/* f's state changed: move its timer. */
+static void reschedule(struct analysis *a, struct flow *f)
+{
+    a->timers.v[f->heap_pos].deadline = flow_deadline(a, f);
+    heap_fix(&a->timers, f->heap_pos);
+}
+
+/* Do what is due by now: report lingering and idle connections, remove old tombstones. */
+static void run_timers(struct analysis *a)
+{
+    struct timer_heap *h = &a->timers;
+    while (h->len && h->v[0].deadline <= a->now_ns) {
+        struct flow *f = h->v[0].flow;
+        if (!f->done) {
+            bool expired = !f->lingering;
+            if (expired && f->conn)
+                a->n.expired++;
+            finish_flow(a, f, expired);
+            reschedule(a, f);
+        } else {
+            heap_pop(h);
+            flowtable_remove(a->flows, f);
+            free(f->conn);
+            free(f);
+        }
+    }
+}
+
+/* A TCP segment. number_only: it is numbered (as Wireshark numbers it) but not analysed:
+ * it completed a fragmented datagram, or its header is malformed. */
 static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_packet *pkt,
                   bool number_only)
 {
@@ -119,8 +199,12 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
                           pkt->in_error || pkt->no_bases, &l))
         return EXIT_NOMEM;
     if (l.reused)
-        finish_flow(a, &l.superseded);
+        finish_flow(a, &l.superseded, false);
     struct flow *f = l.flow;
+    f->last_ns = a->now_ns;
+    f->seen |= (uint8_t)(1u << l.side);
+    if (l.is_new && !l.reused && !heap_push(&a->timers, f, NEVER))
+        return EXIT_NOMEM;
     if (l.is_new) {
         if (f->unanalysed) {
             f->done = true; /* numbered, never analysed */
@@ -133,6 +217,7 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
             tcpconn_init(f->conn, f->ep[f->ep0_side].port, f->ep[!f->ep0_side].port);
         }
     }
+    reschedule(a, f); /* after every early return below too */
     if (number_only)
         return EXIT_OK; /* counted with the fragments or the malformed */
     if (pkt->in_error) {
@@ -152,10 +237,10 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
     a->n.tcp++;
     if (!f->lingering && tcpconn_is_finished(f->conn)) {
         f->lingering = true;
+        f->finish_ns = a->now_ns;
         if (a->linger_ns == 0)
-            finish_flow(a, f);
-        else if (!linger_push(&a->lq, f, a->now_ns + a->linger_ns))
-            return EXIT_NOMEM;
+            finish_flow(a, f, false);
+        reschedule(a, f);
     }
     return a->out_of_memory ? EXIT_NOMEM : EXIT_OK;
 }
@@ -165,7 +250,7 @@ static int on_frame(const struct frame *fr, void *arg)
     struct analysis *a = arg;
     if (fr->time_ns > a->now_ns)
         a->now_ns = fr->time_ns;
-    linger_expire(a);
+    run_timers(a);
     struct decoded_packet pkt;
     enum decode_result r = decode_frame(fr->dlt, fr->data, fr->caplen, fr->wirelen, &pkt);
     if (pkt.tunnelled && r != DECODE_TCP) {
@@ -197,14 +282,21 @@ static int on_frame(const struct frame *fr, void *arg)
     return EXIT_OK;
 }
 
-static void finish_each(struct flow *f, void *arg) { finish_flow(arg, f); }
+static void finish_each(struct flow *f, void *arg) { finish_flow(arg, f, false); }
 
 int analyze_file(const char *path, const struct analyze_options *opt, FILE *out)
+{
+    return analyze_stream(path, NULL, opt, out);
+}
+
+int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt, FILE *out)
 {
     struct analysis a;
     memset(&a, 0, sizeof a);
     a.path = path;
     a.linger_ns = opt->linger_ns;
+    a.idle_ns = opt->idle_timeout_ns;
+    a.unanswered_ns = opt->unanswered_timeout_ns;
     a.flows = flowtable_new();
     a.reasm = reasm_new();
     a.report = report_new(out, opt->format, path, opt->with_file);
@@ -215,11 +307,13 @@ int analyze_file(const char *path, const struct analyze_options *opt, FILE *out)
         report_end(a.report, false);
         flowtable_free(a.flows);
         reasm_free(a.reasm);
+        if (in && in != stdin)
+            fclose(in);
         return EXIT_NOMEM;
     }
 
     uint32_t frames = 0;
-    int rc = capture_read(path, on_frame, &a, &frames);
+    int rc = capture_read(path, in, on_frame, &a, &frames);
     if (rc == EXIT_NOMEM)
         fprintf(stderr, "tcpconn-analyze: %s: frame %" PRIu32 ": out of memory\n", path, frames);
 
@@ -241,7 +335,7 @@ int analyze_file(const char *path, const struct analyze_options *opt, FILE *out)
                 a.n.fragments, a.n.tunnelled, a.n.not_tcp, a.n.not_ip, a.n.malformed);
     flowtable_free(a.flows);
     reasm_free(a.reasm);
-    free(a.lq.v);
+    free(a.timers.v);
     if (rc == EXIT_OK && a.n.malformed)
         rc = EXIT_MALFORMED;
     return rc;

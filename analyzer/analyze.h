@@ -16,9 +16,16 @@ struct analyze_options {
     bool quiet;     /* no per-file counts line on stderr */
     uint64_t linger_ns; /* how long (capture time) a finished connection still takes late
                            segments (stray RST, retransmitted FIN) before it is reported */
+    uint64_t idle_timeout_ns;       /* a connection with no packet for this long (capture
+                                       time) is reported as if the capture ended; its
+                                       tombstone is dropped as long after; 0: never */
+    uint64_t unanswered_timeout_ns; /* the same while only one side has sent anything */
 };
 
 /* Returns an exit code (exitcodes.h). */
 int analyze_file(const char *path, const struct analyze_options *opt, FILE *out);
+
+/* The same for an open stream (closed on return); path only names it in messages. */
+int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt, FILE *out);
 
 #endif

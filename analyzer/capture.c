@@ -10,12 +10,13 @@
 #include "decode.h"
 #include "exitcodes.h"
 
-int capture_read(const char *path, capture_frame_fn fn, void *arg, uint32_t *frames)
+int capture_read(const char *path, FILE *fp, capture_frame_fn fn, void *arg, uint32_t *frames)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     *frames = 0;
 
-    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!fp)
+        fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!fp) {
         fprintf(stderr, "tcpconn-analyze: %s: cannot open: %s\n", path, strerror(errno));
         return EXIT_OPEN;

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct frame {
     uint32_t number;  /* 1-based */
@@ -21,8 +22,9 @@ struct frame {
 /* Called per frame; a non-zero return stops reading and becomes capture_read's result. */
 typedef int (*capture_frame_fn)(const struct frame *f, void *arg);
 
-/* Reads path, calling fn for each frame. Returns EXIT_OK, or an error code after having
+/* Reads path (or, when fp is not NULL, the already open fp, which path then only names;
+ * it is closed), calling fn for each frame. Returns EXIT_OK, or an error code after having
  * delivered every frame read before the damage. *frames gets the number of frames read. */
-int capture_read(const char *path, capture_frame_fn fn, void *arg, uint32_t *frames);
+int capture_read(const char *path, FILE *fp, capture_frame_fn fn, void *arg, uint32_t *frames);
 
 #endif

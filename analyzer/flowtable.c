@@ -105,6 +105,8 @@ static void new_stream(struct flowtable *t, struct flow *f, const struct tcpconn
     f->lingering = false;
     f->ep0_side = 0;
     f->conn = NULL;
+    f->seen = 0;
+    f->finish_ns = 0;
 }
 
 bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16], uint16_t sport,
@@ -177,6 +179,18 @@ bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16]
     out->flow = f;
     out->side = side;
     return true;
+}
+
+void flowtable_remove(struct flowtable *t, struct flow *f)
+{
+    struct flow **pp = &t->bucket[flow_hash(f->family, f->ep) & (t->nbuckets - 1)];
+    while (*pp && *pp != f)
+        pp = &(*pp)->next;
+    if (*pp) {
+        *pp = f->next;
+        f->next = NULL;
+        t->nflows--;
+    }
 }
 
 void flowtable_foreach(struct flowtable *t, void (*fn)(struct flow *f, void *arg), void *arg)

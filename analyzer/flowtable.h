@@ -18,7 +18,9 @@
  *
  * A flow entry outlives its connection's core state: after a connection is finished its
  * `struct tcpconn` is freed but the entry stays as a tombstone (stream number and bases),
- * so a stray RST or retransmission still maps to its stream.
+ * so a stray RST or retransmission still maps to its stream. The caller may remove a
+ * tombstone (flowtable_remove) once its pair has been silent long enough; a later packet
+ * of the pair then starts a new stream, where Wireshark would have kept the old one.
  */
 #ifndef TCPCONN_FLOWTABLE_H
 #define TCPCONN_FLOWTABLE_H
@@ -47,6 +49,11 @@ struct flow {
     bool lingering;              /* finished, still fed late segments until reported */
     uint8_t ep0_side;            /* which ep[] is the core's endpoint 0 */
     struct tcpconn *conn;        /* core state while analysed and not done */
+    /* kept by the caller (analyze.c) for expiry: */
+    uint64_t last_ns;            /* capture time of the pair's latest packet */
+    uint64_t finish_ns;          /* when the connection finished (lingering) or was reported */
+    uint8_t seen;                /* bit per ep[] side that has sent a packet in this stream */
+    size_t heap_pos;             /* index in the caller's timer heap */
     struct flow *next;           /* hash chain */
 };
 
@@ -75,6 +82,9 @@ struct flow_lookup {
 bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16], uint16_t sport,
                       const uint8_t dst[16], uint16_t dport, const struct tcpconn_segment *seg,
                       bool unanalysed, bool no_bases, struct flow_lookup *out);
+
+/* Unlinks f from the table (the caller frees it). */
+void flowtable_remove(struct flowtable *t, struct flow *f);
 
 /* Calls fn for every flow (in no particular order). */
 void flowtable_foreach(struct flowtable *t, void (*fn)(struct flow *f, void *arg), void *arg);

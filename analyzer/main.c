@@ -1,5 +1,6 @@
 /* tcpconn-analyze: the command line. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,8 @@
 #endif
 
 static const char usage[] =
-    "Usage: tcpconn-analyze [--json] [--quiet] [--linger SECONDS] FILE...   (FILE - is stdin)\n"
+    "Usage: tcpconn-analyze [--json] [--quiet] [--linger S] [--idle-timeout S]\n"
+    "                       [--unanswered-timeout S] FILE...          (FILE - is stdin)\n"
     "\n"
     "Names each TCP connection's teardown style and splits its handshake RTT into the\n"
     "capture point -> server leg (server_rtt) and the capture point -> client leg\n"
@@ -27,6 +29,15 @@ static const char usage[] =
     "  --linger S   seconds of capture time a finished connection still takes late\n"
     "               segments (a stray RST, a retransmitted FIN) before it is reported and\n"
     "               its state freed; later ones are counted, not analysed (default 10)\n"
+    "  --idle-timeout S\n"
+    "               seconds of capture time after which a connection with no packet is\n"
+    "               reported as if the capture ended there (JSON \"expired\":true, note\n"
+    "               \"expired\") and its state freed; the small record that keeps late\n"
+    "               packets in its tcp.stream is dropped as long after. 0: never\n"
+    "               (default 300)\n"
+    "  --unanswered-timeout S\n"
+    "               the same for connections where only one side has sent anything\n"
+    "               (unanswered SYNs, scans, floods) (default 60)\n"
     "  -h, --help   this text\n"
     "  --version    the version\n"
     "\n"
@@ -45,9 +56,25 @@ static const char usage[] =
     "  6  packets with headers cut by snaplen or bogus (skipped; the rest is reported)\n"
     "  7  out of memory\n";
 
+/* A number of seconds (0 <= S < 1e9) for option name; false when it is not one. */
+static bool parse_seconds(const char *name, const char *arg, uint64_t *ns)
+{
+    char *end;
+    double sec = strtod(arg, &end);
+    if (end == arg || *end != '\0' || !(sec >= 0 && sec < 1e9)) {
+        fprintf(stderr, "tcpconn-analyze: bad %s value %s\n", name, arg);
+        return false;
+    }
+    *ns = (uint64_t)(sec * 1e9 + 0.5);
+    return true;
+}
+
 int main(int argc, char **argv)
 {
-    struct analyze_options opt = {.format = REPORT_TABLE, .linger_ns = 10000000000u};
+    struct analyze_options opt = {.format = REPORT_TABLE,
+                                  .linger_ns = 10000000000u,
+                                  .idle_timeout_ns = 300000000000u,
+                                  .unanswered_timeout_ns = 60000000000u};
     int nfiles = 0;
     bool only_files = false;
     /* Options may come anywhere; after "--" everything is a file name. */
@@ -71,6 +98,12 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             opt.linger_ns = (uint64_t)(sec * 1e9 + 0.5);
+        } else if (strcmp(a, "--idle-timeout") == 0 && i + 1 < argc) {
+            if (!parse_seconds(a, argv[++i], &opt.idle_timeout_ns))
+                return EXIT_USAGE;
+        } else if (strcmp(a, "--unanswered-timeout") == 0 && i + 1 < argc) {
+            if (!parse_seconds(a, argv[++i], &opt.unanswered_timeout_ns))
+                return EXIT_USAGE;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
             opt.quiet = true;
         else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {

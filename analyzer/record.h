@@ -2,6 +2,7 @@
 #ifndef TCPCONN_RECORD_H
 #define TCPCONN_RECORD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tcpconn.h"
@@ -12,6 +13,8 @@ struct conn_record {
     char client[56];      /* "198.18.1.2:40000" or "[fd00:198:18::2]:40000" */
     char server[56];
     struct tcpconn_summary sum; /* at_end summary */
+    bool expired;         /* reported after an idle timeout (--idle-timeout,
+                             --unanswered-timeout), as if the capture ended there */
 };
 
 #endif

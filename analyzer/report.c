@@ -116,7 +116,10 @@ void report_json(FILE *out, const struct conn_record *rec, const char *file)
     json_frame(out, "second_fin", s->fin_b_frame, true);
     json_frame(out, "rst", s->rst_frame, true);
     json_frame(out, "close", s->close_frame, false);
-    fputs("}}", out);
+    fputc('}', out);
+    if (rec->expired) /* only when true, so that ordinary output is unchanged */
+        fputs(",\"expired\":true", out);
+    fputc('}', out);
 }
 
 static char *cell_ms(uint64_t ns)
@@ -136,8 +139,9 @@ static char *cell_u32(uint32_t v)
     return strdup(buf);
 }
 
-static char *cell_notes(const struct tcpconn_summary *s)
+static char *cell_notes(const struct conn_record *rec)
 {
+    const struct tcpconn_summary *s = &rec->sum;
     char buf[128] = "";
     size_t n = 0;
 #define NOTE(...) n += (size_t)snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0, __VA_ARGS__)
@@ -151,6 +155,8 @@ static char *cell_notes(const struct tcpconn_summary *s)
         NOTE("%ssynack-retx=%" PRIu32, n ? "," : "", s->synack_retransmissions);
     if (s->half_close_bytes)
         NOTE("%shalf-close-bytes=%" PRIu32, n ? "," : "", s->half_close_bytes);
+    if (rec->expired)
+        NOTE("%sexpired", n ? "," : "");
 #undef NOTE
     return strdup(n ? buf : "-");
 }
@@ -177,7 +183,7 @@ static void add_row(struct report *r, const struct conn_record *rec)
     c[7] = strdup(tcpconn_teardown_style_name(s->style));
     c[8] = strdup(s->initiator == TCPCONN_BY_NONE ? "-" : tcpconn_initiator_name(s->initiator));
     c[9] = cell_ms(s->teardown_duration_ns);
-    c[10] = cell_notes(s);
+    c[10] = cell_notes(rec);
     r->nrows++;
 }
 
