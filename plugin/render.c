@@ -169,6 +169,8 @@ static void add_expert(const struct tcpconn_render_ctx *ctx, proto_item *pi,
         break;
     case TCPCONN_ROLE_RST:
     case TCPCONN_ROLE_RST_AFTER_FIN:
+        if (pinfo->num != sum->rst_frame)
+            break; /* a further RST after the one that ended the connection */
         expert_add_info_format(pinfo, pi, &tcpconn_ei.reset, "Connection reset by the %s",
                                side_name(sum, ctx->from));
         break;
