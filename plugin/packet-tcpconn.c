@@ -47,7 +47,12 @@ static int dissect_tcpconn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 static void tcpconn_init_routine(void)
 {
     tcpconn_table_init();
-    set_postdissector_wanted_hfids(tcpconn_handle, tcpconn_extract_wanted_hfids());
+    /* Wanted fields make Wireshark build a protocol tree for every packet; a disabled
+     * tcpconn (--disable-protocol tcpconn, Analyze > Enabled Protocols) must cost nothing. */
+    if (proto_is_protocol_enabled(find_protocol_by_id(tcpconn_hf.proto)))
+        set_postdissector_wanted_hfids(tcpconn_handle, tcpconn_extract_wanted_hfids());
+    else
+        set_postdissector_wanted_hfids(tcpconn_handle, NULL);
 }
 
 static void tcpconn_cleanup_routine(void)

@@ -9,7 +9,7 @@
 #                                              plugin (-2) and tcpconn-analyze --json agree per stream
 #   check.sh filters PLUGIN FIXTURE            -Y by style, initiator, state, role
 #   check.sh expert  PLUGIN FIXTURE            -z expert lists the tcpconn expert items
-#   check.sh prefs   PLUGIN FIXTURE            tcpconn.info_column and tcpconn.slow_handshake_ms
+#   check.sh prefs   PLUGIN FIXTURE            tcpconn.info_column, tcpconn.slow_handshake_ms, disabling tcpconn
 #
 # tshark runs through run-tshark.sh (as uid 65534 when we are root). Exit 0 = pass.
 set -eu
@@ -181,6 +181,9 @@ prefs)
     n=$(run -n -r "$fixture" -2 -o tcpconn.slow_handshake_ms:1000 -Y tcpconn.slow_handshake -T fields -e frame.number | wc -l | tr -d ' ')
     [ "$n" = 0 ] || fail "threshold 1000 ms: $n slow-handshake warnings, expected 0"
     echo "ok: tcpconn.slow_handshake_ms"
+    n=$(run -n -r "$fixture" -2 --disable-protocol tcpconn -Y tcpconn -T fields -e frame.number | wc -l | tr -d ' ')
+    [ "$n" = 0 ] || fail "--disable-protocol tcpconn: $n packets still annotated"
+    echo "ok: --disable-protocol tcpconn"
     ;;
 *)
     fail "unknown command $cmd"
