@@ -333,6 +333,9 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
                 " non-IP, %" PRIu64 " malformed\n",
                 path, frames, flowtable_streams(a.flows), a.n.tcp, a.n.after_close,
                 a.n.fragments, a.n.tunnelled, a.n.not_tcp, a.n.not_ip, a.n.malformed);
+    if (!opt->quiet && opened && a.n.expired)
+        fprintf(stderr, "tcpconn-analyze: %s: %" PRIu64 " connections reported after an idle timeout\n",
+                path, a.n.expired);
     flowtable_free(a.flows);
     reasm_free(a.reasm);
     free(a.timers.v);
