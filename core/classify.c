@@ -136,6 +136,12 @@ static void summarize_teardown(const struct tcpconn *c, bool at_end, struct tcpc
     }
 }
 
+static enum tcpconn_leg_basis leg_basis(uint16_t flags, uint16_t ambiguous_flag, uint16_t by_timestamp_flag)
+{
+    return (flags & ambiguous_flag) ? TCPCONN_LEG_AMBIGUOUS
+           : (flags & by_timestamp_flag) ? TCPCONN_LEG_BY_TIMESTAMP : TCPCONN_LEG_SINGLE;
+}
+
 static void summarize_handshake(const struct tcpconn *c, bool at_end, struct tcpconn_summary *out)
 {
     const endpoint *client = &c->ep[c->client], *server = &c->ep[!c->client];
@@ -155,7 +161,9 @@ static void summarize_handshake(const struct tcpconn *c, bool at_end, struct tcp
     out->synack_answers_frame = c->synack_answers_frame;
     out->hs_ack_frame = c->hs_ack_frame;
     out->hs_ack_answers_frame = c->hs_ack_answers_frame;
-    out->rtt_ambiguous = c->flags & TCPCONN_C_RTT_AMBIGUOUS;
+    out->server_leg_basis = leg_basis(c->flags, TCPCONN_C_SERVER_LEG_AMBIGUOUS, TCPCONN_C_SERVER_LEG_BY_TS);
+    out->client_leg_basis = leg_basis(c->flags, TCPCONN_C_CLIENT_LEG_AMBIGUOUS, TCPCONN_C_CLIENT_LEG_BY_TS);
+    out->rtt_ambiguous = out->server_leg_basis == TCPCONN_LEG_AMBIGUOUS || out->client_leg_basis == TCPCONN_LEG_AMBIGUOUS;
     if (c->flags & TCPCONN_C_SERVER_LEG)
         out->server_rtt_ns = c->server_rtt_ns;
     if (c->flags & TCPCONN_C_CLIENT_LEG)

@@ -64,13 +64,17 @@ static void decide_roles(struct tcpconn *c, const struct tcpconn_segment *s)
 }
 
 /* A leg is certain when one transmission preceded the answer, or when the answer's TSecr
- * names the latest transmission and no earlier one could have carried the same TSval. */
-static bool leg_is_certain(const struct tcpconn_endpoint_state *sender, const struct tcpconn_segment *answer)
+ * names the latest transmission and no earlier one could have carried the same TSval.
+ * Returns the connection flags that record how the leg was attributed. */
+static uint16_t leg_attribution(const struct tcpconn_endpoint_state *sender, const struct tcpconn_segment *answer,
+                                uint16_t ambiguous_flag, uint16_t by_timestamp_flag)
 {
     if (sender->syn_count <= 1)
-        return true;
-    return answer->has_ts && !(sender->flags & (TCPCONN_EP_SYN_TS_REUSED | TCPCONN_EP_SYN_NO_TS)) &&
-           answer->tsecr == sender->syn_tsval_max;
+        return 0;
+    bool echo_names_latest = answer->has_ts &&
+                             !(sender->flags & (TCPCONN_EP_SYN_TS_REUSED | TCPCONN_EP_SYN_NO_TS)) &&
+                             answer->tsecr == sender->syn_tsval_max;
+    return echo_names_latest ? by_timestamp_flag : ambiguous_flag;
 }
 
 /* A SYN (client) or SYN/ACK (server) transmission: first one or a retransmission. */
@@ -113,8 +117,7 @@ static enum tcpconn_mark on_syn(struct tcpconn *c, const struct tcpconn_segment 
                 c->synack_answers_frame = client->syn_latest_frame;
                 c->server_rtt_ns = s->time_ns - client->syn_time_ns;
                 c->flags |= TCPCONN_C_SERVER_LEG;
-                if (!leg_is_certain(client, s))
-                    c->flags |= TCPCONN_C_RTT_AMBIGUOUS;
+                c->flags |= leg_attribution(client, s, TCPCONN_C_SERVER_LEG_AMBIGUOUS, TCPCONN_C_SERVER_LEG_BY_TS);
             }
         }
         return first ? TCPCONN_MARK_SYNACK : TCPCONN_MARK_SYNACK_RETRANSMISSION;
@@ -145,8 +148,7 @@ static void note_handshake_ack(struct tcpconn *c, const struct tcpconn_segment *
     if (s->time_ns >= server->syn_time_ns) {
         c->client_rtt_ns = s->time_ns - server->syn_time_ns;
         c->flags |= TCPCONN_C_CLIENT_LEG;
-        if (!leg_is_certain(server, s))
-            c->flags |= TCPCONN_C_RTT_AMBIGUOUS;
+        c->flags |= leg_attribution(server, s, TCPCONN_C_CLIENT_LEG_AMBIGUOUS, TCPCONN_C_CLIENT_LEG_BY_TS);
     }
 }
 

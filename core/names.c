@@ -10,6 +10,7 @@ static const char *const style_names[] = {TCPCONN_TEARDOWN_STYLES(NAME_ITEM)};
 static const char *const initiator_names[] = {TCPCONN_INITIATORS(NAME_ITEM)};
 static const char *const mark_names[] = {TCPCONN_MARKS(NAME_ITEM)};
 static const char *const role_names[] = {TCPCONN_ROLES(NAME_ITEM)};
+static const char *const leg_basis_names[] = {TCPCONN_LEG_BASES(NAME_ITEM)};
 
 #undef NAME_ITEM
 
@@ -22,6 +23,7 @@ const char *tcpconn_teardown_style_name(enum tcpconn_teardown_style s) { return 
 const char *tcpconn_initiator_name(enum tcpconn_initiator i) { return LOOKUP(initiator_names, i); }
 const char *tcpconn_mark_name(enum tcpconn_mark m) { return LOOKUP(mark_names, m); }
 const char *tcpconn_role_kind_name(enum tcpconn_role_kind r) { return LOOKUP(role_names, r); }
+const char *tcpconn_leg_basis_name(enum tcpconn_leg_basis b) { return LOOKUP(leg_basis_names, b); }
 
 bool tcpconn_teardown_style_from_name(const char *name, enum tcpconn_teardown_style *out)
 {

@@ -13,6 +13,7 @@
 #define TCPCONN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -115,12 +116,19 @@ struct tcpconn_segment {
     X(TCPCONN_ROLE_RST_AFTER_CLOSE, "RST after close", "a stray RST after the close completed") \
     X(TCPCONN_ROLE_DUPLICATE, "duplicate", "the same transmission captured twice")
 
+/* How a handshake leg was attributed to a transmission (SPEC.md, Karn's rule). */
+#define TCPCONN_LEG_BASES(X)                                                               \
+    X(TCPCONN_LEG_SINGLE, "single", "one transmission preceded the answer")               \
+    X(TCPCONN_LEG_BY_TIMESTAMP, "timestamp", "the answer's timestamp echo names the latest transmission") \
+    X(TCPCONN_LEG_AMBIGUOUS, "ambiguous", "several transmissions could have been answered")
+
 #define TCPCONN_ENUM_ITEM(id, name, desc) id,
 enum tcpconn_handshake_state { TCPCONN_HANDSHAKE_STATES(TCPCONN_ENUM_ITEM) TCPCONN_HS_COUNT };
 enum tcpconn_teardown_style { TCPCONN_TEARDOWN_STYLES(TCPCONN_ENUM_ITEM) TCPCONN_TD_COUNT };
 enum tcpconn_initiator { TCPCONN_INITIATORS(TCPCONN_ENUM_ITEM) TCPCONN_BY_COUNT };
 enum tcpconn_mark { TCPCONN_MARKS(TCPCONN_ENUM_ITEM) TCPCONN_MARK_COUNT };
 enum tcpconn_role_kind { TCPCONN_ROLES(TCPCONN_ENUM_ITEM) TCPCONN_ROLE_COUNT };
+enum tcpconn_leg_basis { TCPCONN_LEG_BASES(TCPCONN_ENUM_ITEM) TCPCONN_LEG_COUNT };
 #undef TCPCONN_ENUM_ITEM
 
 const char *tcpconn_handshake_state_name(enum tcpconn_handshake_state s);
@@ -128,6 +136,7 @@ const char *tcpconn_teardown_style_name(enum tcpconn_teardown_style s);
 const char *tcpconn_initiator_name(enum tcpconn_initiator i);
 const char *tcpconn_mark_name(enum tcpconn_mark m);
 const char *tcpconn_role_kind_name(enum tcpconn_role_kind r);
+const char *tcpconn_leg_basis_name(enum tcpconn_leg_basis b);
 /* Name to enum; returns false when unknown. */
 bool tcpconn_teardown_style_from_name(const char *name, enum tcpconn_teardown_style *out);
 
@@ -189,7 +198,7 @@ struct tcpconn {
 
 enum {
     TCPCONN_C_ROLES_INFERRED = 0x001,  /* no SYN first: roles from a SYN/ACK or the ports */
-    TCPCONN_C_RTT_AMBIGUOUS = 0x002,   /* Karn's rule: a leg could not be attributed */
+    TCPCONN_C_SERVER_LEG_AMBIGUOUS = 0x002, /* Karn's rule: the SYN/ACK could answer several SYNs */
     TCPCONN_C_RST = 0x004,             /* rst_frame valid */
     TCPCONN_C_RST_AFTER_CLOSE = 0x008, /* the first RST came after a completed close */
     TCPCONN_C_RST_AFTER_FIN = 0x010,   /* a FIN came before the first RST */
@@ -197,6 +206,9 @@ enum {
     TCPCONN_C_SERVER_LEG = 0x040,      /* server_rtt valid */
     TCPCONN_C_CLIENT_LEG = 0x080,      /* client_rtt valid */
     TCPCONN_C_STARTED = 0x100,         /* a segment was seen */
+    TCPCONN_C_CLIENT_LEG_AMBIGUOUS = 0x200, /* the ACK could answer several SYN/ACKs */
+    TCPCONN_C_SERVER_LEG_BY_TS = 0x400,     /* several SYNs, the timestamp echo names the latest */
+    TCPCONN_C_CLIENT_LEG_BY_TS = 0x800,     /* several SYN/ACKs, the timestamp echo names the latest */
 };
 
 /* Start a connection. port0/port1: the ports of endpoints 0 and 1 (for inferring roles). */
@@ -221,7 +233,8 @@ struct tcpconn_summary {
     enum tcpconn_handshake_state handshake;
     bool handshake_known;          /* false while it may still change (one-pass) */
     bool roles_inferred;
-    bool rtt_ambiguous;
+    bool rtt_ambiguous;            /* either leg is ambiguous */
+    enum tcpconn_leg_basis server_leg_basis, client_leg_basis;
     uint8_t client;                /* endpoint index of the client */
     uint64_t server_rtt_ns;        /* TCPCONN_NO_TIME when unknown */
     uint64_t client_rtt_ns;
@@ -280,6 +293,14 @@ char *tcpconn_role_text(const struct tcpconn_role *r, char *buf, unsigned len);
 
 /* Short form for the Info column, e.g. "FIN+ACK 2/3". */
 char *tcpconn_role_short(const struct tcpconn_role *r, char *buf, unsigned len);
+
+/* One or two plain sentences that name the frames: how the handshake went (frames, both
+ * legs in ms, the retransmission story) and how the connection ended (e.g. "Three-way
+ * close: the FIN+ACK in frame 25 also acknowledges the FIN of frame 24, so no separate ACK
+ * was needed; ..."). Always NUL-terminated within len bytes; returns buf. */
+#define TCPCONN_EXPLANATION_MAX 512
+char *tcpconn_explain_handshake(const struct tcpconn_summary *sum, char *buf, size_t len);
+char *tcpconn_explain_teardown(const struct tcpconn_summary *sum, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

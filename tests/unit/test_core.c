@@ -532,6 +532,90 @@ static void test_one_pass_knowledge(void)
     CHECK_STR(&tc, "style at the final ACK", tcpconn_teardown_style_name(sum.style), "four-way");
 }
 
+/* Explanations name the frames of the case; each sentence is read once and kept here. */
+struct explain_case {
+    const struct tcase *tc;
+    const char *handshake, *teardown;
+};
+
+static void test_explanations(void)
+{
+    static const struct explain_case ec[] = {
+        {&cases[0],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
+         "Four-way close by the client: its FIN in frame 6 was acknowledged separately in frame 7; the server's FIN followed in frame 8 and was acknowledged in frame 9."},
+        {&cases[1],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
+         "Four-way close by the server: its FIN in frame 6 was acknowledged separately in frame 7; the client's FIN followed in frame 8 and was acknowledged in frame 9."},
+        {&cases[2],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
+         "Three-way close: the FIN+ACK in frame 7 also acknowledges the FIN of frame 6, so no separate ACK was needed; the final ACK is frame 8."},
+        {&cases[3],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
+         "Half-close by the client: after its FIN in frame 6 the server kept sending, 1000 bytes of new data in frames 8 to 9, then closed with its FIN in frame 11, acknowledged in frame 12."},
+        {&cases[5],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
+         "Simultaneous close: the client's FIN in frame 6 and the server's FIN in frame 7 crossed (each was sent before the other arrived); the first was acknowledged in frame 9, the second in frame 8."},
+        {&cases[7],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
+         "Reset by the client: the RST in frame 6 aborted the connection; no FIN came before it."},
+        {&cases[9],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
+         "Reset after FIN: the client sent its FIN in frame 6, then the client's RST in frame 8 ended the connection before the close completed (the RST came instead of the final ACK of the FIN in frame 7)."},
+        {&cases[11],
+         "Refused: the server answered the SYN in frame 1 with the RST in frame 2 (typically: nothing listens on that port).",
+         "Refused: the server answered the SYN in frame 1 with the RST in frame 2."},
+        {&cases[13],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 3 (server leg 20.000 ms), ACK in frame 4 (client leg 60.000 ms); 80.000 ms in all. The SYN was sent 2 times before the SYN/ACK in frame 3; the leg is measured from the latest (frame 2), but the SYN/ACK could answer an earlier one, so it is ambiguous (Karn's rule).",
+         "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it."},
+        {&cases[14],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 3 (server leg 20.000 ms), ACK in frame 4 (client leg 60.000 ms); 80.000 ms in all. The SYN in frame 1 was lost or unanswered; the SYN/ACK in frame 3 answers the retransmission in frame 2, by its timestamp echo.",
+         "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it."},
+        {&cases[15],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 3 (server leg 20.000 ms), ACK in frame 4 (client leg 60.000 ms); 80.000 ms in all. The SYN was sent 2 times before the SYN/ACK in frame 3; the leg is measured from the latest (frame 2), but the SYN/ACK could answer an earlier one, so it is ambiguous (Karn's rule).",
+         "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it."},
+        {&cases[16],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 4 (client leg 60.000 ms); 80.000 ms in all. The SYN/ACK was sent 2 times before the ACK in frame 4; the leg is measured from the latest (frame 3), but the ACK could answer an earlier one, so it is ambiguous (Karn's rule).",
+         "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it."},
+        {&cases[23],
+         "Simultaneous open: both sides sent a SYN (frames 1 and 2), so neither answered the other and there are no RTT legs.",
+         "Open: no FIN or RST was seen."},
+        {&cases[24],
+         "The capture started after the handshake; client and server are inferred from the ports (the higher port is the client).",
+         "Four-way close by the client: its FIN in frame 3 was acknowledged separately in frame 4; the server's FIN followed in frame 5 and was acknowledged in frame 6."},
+        {&cases[25],
+         "The capture starts at the SYN/ACK in frame 1 (the SYN is missing), so only the client leg is known: 60.000 ms.",
+         "Open: no FIN or RST was seen."},
+        {&cases[28],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
+         "Incomplete: the client's FIN in frame 6 was acknowledged in frame 7, and the server's FIN in frame 8 was never acknowledged (final ACK missing) before the capture ended."},
+        {&cases[31],
+         "Unanswered: the SYN in frame 1 (sent 3 times) got no answer in the capture.",
+         "Open: no FIN or RST was seen."},
+        {&cases[32],
+         "No ACK: the SYN/ACK in frame 2 answered the SYN in frame 1, but the client never acknowledged it (server leg 20.000 ms).",
+         "Open: no FIN or RST was seen."},
+    };
+    for (unsigned i = 0; i < N(ec); i++) {
+        const struct tcase *tc = ec[i].tc;
+        struct tcpconn c;
+        start(tc, &c);
+        for (unsigned k = 0; k < tc->nsegs; k++) {
+            struct tcpconn_segment s = to_segment(tc, &tc->segs[k], k + 1);
+            tcpconn_update(&c, &s);
+        }
+        struct tcpconn_summary sum;
+        tcpconn_summarize(&c, true, &sum);
+        char text[TCPCONN_EXPLANATION_MAX];
+        CHECK_STR(tc, "handshake explanation", tcpconn_explain_handshake(&sum, text, sizeof text), ec[i].handshake);
+        CHECK_STR(tc, "teardown explanation", tcpconn_explain_teardown(&sum, text, sizeof text), ec[i].teardown);
+        /* A short buffer is cut, never overrun, and stays terminated. */
+        char small[12];
+        tcpconn_explain_teardown(&sum, small, sizeof small);
+        CHECK_U64(tc, "cut explanation length", strlen(small), sizeof small - 1);
+    }
+}
+
 static void test_names(void)
 {
     static const struct tcase tc = {"names", __LINE__, 0, 0, NULL, 0, {0}};
@@ -556,6 +640,7 @@ int main(void)
     }
     test_one_pass_knowledge();
     test_names();
+    test_explanations();
     printf("sizeof(struct tcpconn) = %zu bytes\n", sizeof(struct tcpconn));
     printf("%d checks, %d failed\n", checks, failures);
     return failures != 0;
