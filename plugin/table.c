@@ -2,9 +2,10 @@
  *
  * Connections are indexed by tcp.stream (dense from 0) in fixed-size chunks, so an
  * entry never moves and growth never copies. Per frame the first pass keeps one
- * 32-bit word: (stream + 1) in the low 27 bits and the core's mark in the top 5;
- * 0 means "not an analysed TCP packet". Later passes (tshark -2, the GUI) have no TCP
- * fields and read everything from here. Memory is released by the cleanup routine.
+ * 32-bit word: (stream + 1) in the low 27 bits, the sending endpoint in bit 27 and the
+ * core's mark in the top 4 bits; 0 means "not an analysed TCP packet". Later passes
+ * (tshark -2, the GUI) have no TCP fields and read everything from here. Memory is
+ * released by the cleanup routine.
  */
 #include <wireshark.h>
 #include <epan/packet.h>
@@ -112,7 +113,8 @@ const struct tcpconn *tcpconn_table_update(packet_info *pinfo, struct tcpconn_pa
         e->used = true;
         tcpconn_init(&e->core, pkt->srcport, pkt->dstport);
         e->port0 = pkt->srcport;
-        copy_address_wmem(wmem_file_scope(), &e->addr0, &pinfo->src);
+        if (pkt->srcport == pkt->dstport) /* the ports cannot tell the direction */
+            copy_address_wmem(wmem_file_scope(), &e->addr0, &pinfo->src);
     }
 
     /* Endpoint 0 sent the connection's first captured packet. The ports tell the

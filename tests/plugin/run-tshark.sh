@@ -38,6 +38,15 @@ if [ -n "$global" ] && [ -d "$global" ]; then
     plugin_dir_env="WIRESHARK_PLUGIN_DIR=$tmp/global-plugins"
 fi
 
+# A plugin built with -fsanitize (TCPCONN_SANITIZE) needs its runtimes loaded first.
+sanitizer_env=""
+if command -v ldd >/dev/null 2>&1; then
+    preload=$(ldd "$plugin" 2>/dev/null | awk '$1 ~ /^lib(asan|ubsan)\.so/ {print $3}' | paste -sd: -)
+    if [ -n "$preload" ]; then
+        sanitizer_env="LD_PRELOAD=$preload ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1"
+    fi
+fi
+
 if [ "$(id -u)" = 0 ]; then
     chmod -R a+rX "$tmp"
     chown -R 65534:65534 "$tmp"
@@ -46,4 +55,4 @@ else
     exec_as=""
 fi
 # Not exec: the trap must still remove the directory.
-$exec_as env -i PATH="$PATH" HOME="$tmp" $plugin_dir_env LC_ALL=C.UTF-8 TZ=UTC tshark "$@"
+$exec_as env -i PATH="$PATH" HOME="$tmp" $plugin_dir_env $sanitizer_env LC_ALL=C.UTF-8 TZ=UTC tshark "$@"
