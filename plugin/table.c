@@ -35,7 +35,7 @@ static struct conn_entry **conn_chunks;
 static size_t conn_nchunks;
 static uint32_t **frame_chunks;
 static size_t frame_nchunks;
-static uint32_t last_frame; /* last frame fed to the core, so no frame is fed twice */
+static uint32_t last_frame; /* last frame fed to the core, so no earlier one is fed again */
 static wmem_map_t *duplicate_of; /* frame -> the first capture of the same transmission (sparse) */
 
 void tcpconn_table_init(void)
@@ -105,7 +105,10 @@ const struct tcpconn *tcpconn_table_update(packet_info *pinfo, struct tcpconn_pa
                                            enum tcpconn_mark *mark_out)
 {
     uint32_t frame = pkt->seg.frame;
-    if (pkt->stream >= STREAM_LIMIT || frame <= last_frame)
+    /* Frames come in order, once. One exception: with a read filter (tshark -2 -R) a
+     * frame the filter drops gives its number to the next one, so a number can repeat;
+     * the later packet then owns the per-frame word. */
+    if (pkt->stream >= STREAM_LIMIT || frame < last_frame)
         return NULL;
 
     struct conn_entry *e = conn_slot(pkt->stream, true);

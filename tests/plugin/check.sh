@@ -142,6 +142,10 @@ filters)
     expect_count "links to an acknowledged FIN" 12 'tcpconn.acks_fin_frame'
     expect_count "packets of the three-way close by the client" 10 \
         'tcpconn.teardown.style == "three-way" && tcpconn.teardown.initiator == "client"'
+    # A read filter renumbers frames on the first pass (tshark -2 -R).
+    n=$(count 'tcpconn.teardown.style == "four-way" && tcpconn.role' -R 'tcp.port == 40001')
+    [ "$n" = 7 ] || fail "-2 -R: $n annotated packets of the four-way connection, expected 7"
+    echo "ok: read filter (7 packets)"
     ;;
 expert)
     fixture=$1
