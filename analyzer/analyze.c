@@ -11,6 +11,7 @@
 #include "exitcodes.h"
 #include "flowtable.h"
 #include "order.h"
+#include "summary.h"
 #include "reasm.h"
 
 struct counts {
@@ -300,10 +301,12 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
     a.flows = flowtable_new();
     a.reasm = reasm_new();
     a.report = report_new(out, opt->format, path, opt->with_file);
-    a.order = a.report ? order_new(report_conn, a.report) : NULL;
-    if (!a.flows || !a.reasm || !a.report || !a.order) {
+    struct summary *summary = opt->summary ? summary_new() : NULL; /* --summary: counts, no report */
+    a.order = a.report ? (opt->summary ? order_new(summary_conn, summary) : order_new(report_conn, a.report)) : NULL;
+    if (!a.flows || !a.reasm || !a.report || !a.order || (opt->summary && !summary)) {
         fprintf(stderr, "tcpconn-analyze: %s: out of memory\n", path);
         order_free(a.order);
+        summary_free(summary);
         report_end(a.report, false);
         flowtable_free(a.flows);
         reasm_free(a.reasm);
@@ -322,7 +325,12 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
     order_flush(a.order);
     order_free(a.order);
     bool opened = rc != EXIT_OPEN && rc != EXIT_NOT_CAPTURE && rc != EXIT_LINKTYPE;
-    report_end(a.report, opened);
+    report_end(a.report, opened && !opt->summary);
+    if (summary) {
+        if (opened)
+            summary_print(summary, out, opt->with_file ? path : NULL);
+        summary_free(summary);
+    }
     fflush(out);
 
     if (!opt->quiet && opened)

@@ -20,6 +20,7 @@ struct analyze_options {
                                        time) is reported as if the capture ended; its
                                        tombstone is dropped as long after; 0: never */
     uint64_t unanswered_timeout_ns; /* the same while only one side has sent anything */
+    bool summary;   /* --summary: per-capture counts (summary.h) instead of the report */
 };
 
 /* Returns an exit code (exitcodes.h). */

@@ -13,7 +13,7 @@
 #endif
 
 static const char usage[] =
-    "Usage: tcpconn-analyze [--json] [--quiet] [--linger S] [--idle-timeout S]\n"
+    "Usage: tcpconn-analyze [--json|--summary] [--quiet] [--linger S] [--idle-timeout S]\n"
     "                       [--unanswered-timeout S] FILE...          (FILE - is stdin)\n"
     "\n"
     "Names each TCP connection's teardown style and splits its handshake RTT into the\n"
@@ -25,6 +25,9 @@ static const char usage[] =
     "Options:\n"
     "  --json       JSON Lines, one object per connection (see the README)\n"
     "  --table      an aligned table, one connection a row (the default)\n"
+    "  --summary    per capture, counts of connections by teardown style (and\n"
+    "               initiator), handshake state and handshake RTT leg buckets: the\n"
+    "               rows of tshark -q -z tcpconn,tree\n"
     "  -q, --quiet  no per-file counts line on stderr\n"
     "  --linger S   seconds of capture time a finished connection still takes late\n"
     "               segments (a stray RST, a retransmitted FIN) before it is reported and\n"
@@ -90,6 +93,8 @@ int main(int argc, char **argv)
             opt.format = REPORT_JSON;
         else if (strcmp(a, "--table") == 0)
             opt.format = REPORT_TABLE;
+        else if (strcmp(a, "--summary") == 0)
+            opt.summary = true;
         else if (strcmp(a, "--linger") == 0 && i + 1 < argc) {
             char *end;
             double sec = strtod(argv[++i], &end);

@@ -41,12 +41,14 @@ static int dissect_tcpconn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         ctx.final = true;
     }
     tcpconn_render(&ctx);
+    tcpconn_stats_packet(&ctx);
     return tvb_captured_length(tvb);
 }
 
 static void tcpconn_init_routine(void)
 {
     tcpconn_table_init();
+    tcpconn_stats_init();
     /* Wanted fields make Wireshark build a protocol tree for every packet; a disabled
      * tcpconn (--disable-protocol tcpconn, Analyze > Enabled Protocols) must cost nothing. */
     if (proto_is_protocol_enabled(find_protocol_by_id(tcpconn_hf.proto)))
@@ -59,6 +61,7 @@ static void tcpconn_cleanup_routine(void)
 {
     set_postdissector_wanted_hfids(tcpconn_handle, NULL);
     tcpconn_table_cleanup();
+    tcpconn_stats_cleanup();
 }
 
 #define FRAMENUM(kind) FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(kind), 0x0
@@ -221,6 +224,7 @@ void proto_register_tcpconn(void)
     register_postdissector(tcpconn_handle);
     register_init_routine(tcpconn_init_routine);
     register_cleanup_routine(tcpconn_cleanup_routine);
+    tcpconn_stats_register();
 }
 
 void proto_reg_handoff_tcpconn(void)

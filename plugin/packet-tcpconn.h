@@ -4,6 +4,7 @@
  *   extract.c         the only code that reads other protocols' fields from the tree
  *   table.c           per-connection core state and the compact per-frame record
  *   render.c          core results -> tree items, expert info, Info column
+ *   stats.c           the "tcpconn" tap and the statistics tree (Statistics menu, -z tcpconn,tree)
  */
 #ifndef PACKET_TCPCONN_H
 #define PACKET_TCPCONN_H
@@ -132,5 +133,13 @@ struct tcpconn_render_ctx {
 };
 
 void tcpconn_render(const struct tcpconn_render_ctx *ctx);
+
+/* ---- stats.c ---- */
+
+void tcpconn_stats_register(void); /* the "tcpconn" tap and the statistics tree */
+void tcpconn_stats_init(void);
+void tcpconn_stats_cleanup(void);
+/* Any pass, after rendering: queue the connection's category to the tap if someone listens. */
+void tcpconn_stats_packet(const struct tcpconn_render_ctx *ctx);
 
 #endif
