@@ -10,6 +10,7 @@
 #include "decode.h"
 #include "exitcodes.h"
 #include "flowtable.h"
+#include "ladder.h"
 #include "order.h"
 #include "summary.h"
 #include "reasm.h"
@@ -44,6 +45,12 @@ struct analysis {
     struct report *report;
     struct counts n;
     bool out_of_memory;
+    /* --explain only: the ladder of every stream (indexed by tcp.stream), until printed */
+    const struct analyze_options *opt;
+    struct ladder **ladders;
+    size_t nladders;
+    struct ladder_style style;
+    FILE *out;
 };
 
 static void endpoint_text(char *buf, size_t len, uint8_t family, const struct flow_endpoint *e)
@@ -185,6 +192,44 @@ static void run_timers(struct analysis *a)
     }
 }
 
+/* --explain: keep the segment's place in its stream's ladder. */
+static bool explain_note(struct analysis *a, const struct flow *f, const struct tcpconn_segment *seg,
+                         enum tcpconn_mark mark)
+{
+    if (a->opt->only_stream && f->stream != a->opt->stream)
+        return true;
+    if (f->stream >= a->nladders) {
+        size_t n = a->nladders ? a->nladders : 16;
+        while (n <= f->stream)
+            n *= 2;
+        struct ladder **v = realloc(a->ladders, n * sizeof *v);
+        if (!v)
+            return false;
+        memset(v + a->nladders, 0, (n - a->nladders) * sizeof *v);
+        a->ladders = v;
+        a->nladders = n;
+    }
+    if (!a->ladders[f->stream] && !(a->ladders[f->stream] = calloc(1, sizeof(struct ladder))))
+        return false;
+    return ladder_note(a->ladders[f->stream], f->conn, seg, mark);
+}
+
+/* --explain: print a reported connection (order calls this in stream order). */
+static void explain_emit(const struct conn_record *rec, void *arg)
+{
+    struct analysis *a = arg;
+    if (a->opt->only_stream && rec->stream != a->opt->stream)
+        return;
+    struct ladder none = {0};
+    struct ladder *l = rec->stream < a->nladders && a->ladders[rec->stream] ? a->ladders[rec->stream] : &none;
+    ladder_print(a->out, rec, l, &a->style);
+    if (l != &none) {
+        ladder_free(l);
+        free(l);
+        a->ladders[rec->stream] = NULL;
+    }
+}
+
 /* A TCP segment. number_only: it is numbered (as Wireshark numbers it) but not analysed:
  * it completed a fragmented datagram, or its header is malformed. */
 static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_packet *pkt,
@@ -234,8 +279,10 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
         return EXIT_OK;
     }
     seg.from = l.side == f->ep0_side ? 0 : 1;
-    tcpconn_update(f->conn, &seg);
+    enum tcpconn_mark mark = tcpconn_update(f->conn, &seg);
     a->n.tcp++;
+    if (a->opt->explain && !explain_note(a, f, &seg, mark))
+        return EXIT_NOMEM;
     if (!f->lingering && tcpconn_is_finished(f->conn)) {
         f->lingering = true;
         f->finish_ns = a->now_ns;
@@ -302,7 +349,14 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
     a.reasm = reasm_new();
     a.report = report_new(out, opt->format, path, opt->with_file);
     struct summary *summary = opt->summary ? summary_new() : NULL; /* --summary: counts, no report */
-    a.order = a.report ? (opt->summary ? order_new(summary_conn, summary) : order_new(report_conn, a.report)) : NULL;
+    a.opt = opt;
+    a.out = out;
+    if (opt->explain) {
+        a.style = ladder_style_for(out, opt->explain_ascii);
+        if (opt->with_file)
+            fprintf(out, "== %s\n", path);
+    }
+    a.order = a.report ? (opt->explain ? order_new(explain_emit, &a) : opt->summary ? order_new(summary_conn, summary) : order_new(report_conn, a.report)) : NULL;
     if (!a.flows || !a.reasm || !a.report || !a.order || (opt->summary && !summary)) {
         fprintf(stderr, "tcpconn-analyze: %s: out of memory\n", path);
         order_free(a.order);
@@ -325,7 +379,7 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
     order_flush(a.order);
     order_free(a.order);
     bool opened = rc != EXIT_OPEN && rc != EXIT_NOT_CAPTURE && rc != EXIT_LINKTYPE;
-    report_end(a.report, opened && !opt->summary);
+    report_end(a.report, opened && !opt->explain && !opt->summary);
     if (summary) {
         if (opened)
             summary_print(summary, out, opt->with_file ? path : NULL);
@@ -347,6 +401,13 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
     flowtable_free(a.flows);
     reasm_free(a.reasm);
     free(a.timers.v);
+    for (size_t i = 0; i < a.nladders; i++) {
+        if (a.ladders[i]) {
+            ladder_free(a.ladders[i]);
+            free(a.ladders[i]);
+        }
+    }
+    free(a.ladders);
     if (rc == EXIT_OK && a.n.malformed)
         rc = EXIT_MALFORMED;
     return rc;

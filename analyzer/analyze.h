@@ -21,6 +21,11 @@ struct analyze_options {
                                        tombstone is dropped as long after; 0: never */
     uint64_t unanswered_timeout_ns; /* the same while only one side has sent anything */
     bool summary;   /* --summary: per-capture counts (summary.h) instead of the report */
+    bool explain;       /* --explain: a ladder diagram and two sentences per connection
+                           (ladder.h) instead of the report */
+    bool explain_ascii; /* --ascii: no Unicode box drawing */
+    bool only_stream;   /* --stream N: explain only tcp.stream `stream` */
+    uint32_t stream;
 };
 
 /* Returns an exit code (exitcodes.h). */

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <locale.h>
 #include <string.h>
 
 #include "analyze.h"
@@ -15,6 +16,7 @@
 static const char usage[] =
     "Usage: tcpconn-analyze [--json|--summary] [--quiet] [--linger S] [--idle-timeout S]\n"
     "                       [--unanswered-timeout S] FILE...          (FILE - is stdin)\n"
+    "       tcpconn-analyze --explain [--stream N] [--ascii] FILE...\n"
     "\n"
     "Names each TCP connection's teardown style and splits its handshake RTT into the\n"
     "capture point -> server leg (server_rtt) and the capture point -> client leg\n"
@@ -28,6 +30,14 @@ static const char usage[] =
     "  --summary    per capture, counts of connections by teardown style (and\n"
     "               initiator), handshake state and handshake RTT leg buckets: the\n"
     "               rows of tshark -q -z tcpconn,tree\n"
+    "  --explain    per connection, a ladder diagram of its handshake and teardown\n"
+    "               (client and server columns, one arrow per packet with its flags,\n"
+    "               role and time in ms; the data in between collapsed to one line)\n"
+    "               and two plain-language sentences; as wide as $COLUMNS or the\n"
+    "               terminal (default 80)\n"
+    "  --stream N   with --explain: only tcp.stream N\n"
+    "  --ascii      with --explain: ASCII instead of Unicode box drawing (automatic\n"
+    "               when the locale is not UTF-8)\n"
     "  -q, --quiet  no per-file counts line on stderr\n"
     "  --linger S   seconds of capture time a finished connection still takes late\n"
     "               segments (a stray RST, a retransmitted FIN) before it is reported and\n"
@@ -95,6 +105,20 @@ int main(int argc, char **argv)
             opt.format = REPORT_TABLE;
         else if (strcmp(a, "--summary") == 0)
             opt.summary = true;
+        else if (strcmp(a, "--explain") == 0)
+            opt.explain = true;
+        else if (strcmp(a, "--ascii") == 0)
+            opt.explain_ascii = true;
+        else if (strcmp(a, "--stream") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long n = strtoul(argv[++i], &end, 10);
+            if (end == argv[i] || *end != '\0' || argv[i][0] == '-' || n > UINT32_MAX) {
+                fprintf(stderr, "tcpconn-analyze: bad --stream value %s\n", argv[i]);
+                return EXIT_USAGE;
+            }
+            opt.only_stream = true;
+            opt.stream = (uint32_t)n;
+        }
         else if (strcmp(a, "--linger") == 0 && i + 1 < argc) {
             char *end;
             double sec = strtod(argv[++i], &end);
@@ -126,6 +150,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "tcpconn-analyze: no capture file given\n%s", usage);
         return EXIT_USAGE;
     }
+    if ((opt.only_stream || opt.explain_ascii) && !opt.explain) {
+        fprintf(stderr, "tcpconn-analyze: --stream and --ascii go with --explain\n");
+        return EXIT_USAGE;
+    }
+    if (opt.explain)
+        setlocale(LC_CTYPE, ""); /* only to tell whether the terminal takes UTF-8 */
     opt.with_file = nfiles > 1;
     int rc = EXIT_OK;
     for (int i = 1; i <= nfiles; i++) {

@@ -12,7 +12,7 @@
 struct tcpconn_hfs tcpconn_hf = { .proto = -1 };
 struct tcpconn_etts tcpconn_ett = { -1, -1 };
 struct tcpconn_eis tcpconn_ei = {
-    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
+    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
 };
 struct tcpconn_prefs tcpconn_prefs = {
     .info_column = TRUE,
@@ -168,6 +168,14 @@ void proto_register_tcpconn(void)
         { &tcpconn_hf.td_half_close_bytes,
           { "Half-close bytes", "tcpconn.teardown.half_close_bytes", FT_UINT32, BASE_DEC, NULL, 0x0,
             "New payload bytes the passive closer sent after acknowledging the first FIN.", HFILL } },
+        { &tcpconn_hf.hs_explanation,
+          { "Handshake explanation", "tcpconn.handshake.explanation", FT_STRING, BASE_NONE, NULL, 0x0,
+            "How the handshake went, in plain words naming the frames: SYN, SYN/ACK and ACK with both RTT legs, "
+            "or what was missing or sent again.", HFILL } },
+        { &tcpconn_hf.td_explanation,
+          { "Teardown explanation", "tcpconn.teardown.explanation", FT_STRING, BASE_NONE, NULL, 0x0,
+            "How the connection ended, in plain words naming the frames, e.g. why a close took three packets "
+            "and not four.", HFILL } },
     };
 
     static int *ett[] = {
@@ -202,6 +210,9 @@ void proto_register_tcpconn(void)
         { &tcpconn_ei.teardown_incomplete,
           { "tcpconn.teardown_incomplete", PI_SEQUENCE, PI_NOTE,
             "Teardown not complete at the end of the capture", EXPFILL } },
+        { &tcpconn_ei.teardown_explained,
+          { "tcpconn.teardown.explained", PI_SEQUENCE, PI_CHAT,
+            "How the connection ended (the teardown explanation)", EXPFILL } },
     };
 
     tcpconn_hf.proto = proto_register_protocol("TCP Connection Lifecycle", "TCPCONN", "tcpconn");

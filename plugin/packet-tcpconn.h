@@ -56,6 +56,8 @@ struct tcpconn_hfs {
     int td_close_frame;
     int td_rst_frame;
     int td_half_close_bytes;
+    int hs_explanation;     /* tcpconn_explain_handshake() */
+    int td_explanation;     /* tcpconn_explain_teardown() */
 };
 
 struct tcpconn_etts {
@@ -74,6 +76,7 @@ struct tcpconn_eis {
     expert_field synack_retransmission;
     expert_field slow_handshake;
     expert_field teardown_incomplete;
+    expert_field teardown_explained; /* on the packet that decided the style: the sentence */
 };
 
 struct tcpconn_prefs {

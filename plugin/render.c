@@ -149,6 +149,37 @@ static void add_connection_subtree(proto_tree *tree, tvbuff_t *tvb, const struct
     add_frame(ct, tcpconn_hf.td_passive_fin_frame, tvb, sum->fin_b_frame);
     add_frame(ct, tcpconn_hf.td_close_frame, tvb, sum->close_frame);
     add_frame(ct, tcpconn_hf.td_rst_frame, tvb, sum->rst_frame);
+
+    /* The sentences cost a few snprintf: only when shown or asked for. */
+    char text[TCPCONN_EXPLANATION_MAX];
+    if (sum->handshake_known && proto_field_is_referenced(ct, tcpconn_hf.hs_explanation))
+        add_string(ct, tcpconn_hf.hs_explanation, tvb, tcpconn_explain_handshake(sum, text, sizeof text));
+    if (sum->style_known && proto_field_is_referenced(ct, tcpconn_hf.td_explanation))
+        add_string(ct, tcpconn_hf.td_explanation, tvb, tcpconn_explain_teardown(sum, text, sizeof text));
+}
+
+/* The packet that decided the teardown style, TCPCONN_NO_FRAME while none did. An
+ * incomplete close is decided by the capture's end: its first FIN carries the news. */
+static uint32_t deciding_frame(const struct tcpconn_summary *sum, bool final)
+{
+    if (!sum->style_known)
+        return TCPCONN_NO_FRAME;
+    switch (sum->style) {
+    case TCPCONN_TD_RESET:
+    case TCPCONN_TD_RESET_AFTER_FIN:
+    case TCPCONN_TD_REFUSED:
+        return sum->rst_frame;
+    case TCPCONN_TD_FOUR_WAY:
+    case TCPCONN_TD_THREE_WAY:
+    case TCPCONN_TD_SIMULTANEOUS:
+    case TCPCONN_TD_HALF_CLOSE:
+        return sum->close_frame;
+    case TCPCONN_TD_INCOMPLETE:
+        return final ? sum->fin_a_frame : TCPCONN_NO_FRAME;
+    case TCPCONN_TD_OPEN:
+    default:
+        return TCPCONN_NO_FRAME;
+    }
 }
 
 static void add_expert(const struct tcpconn_render_ctx *ctx, proto_item *pi,
@@ -242,6 +273,15 @@ void tcpconn_render(const struct tcpconn_render_ctx *ctx)
     if (ctx->final && sum.style_known && sum.style == TCPCONN_TD_INCOMPLETE &&
         ctx->pinfo->num == sum.fin_a_frame)
         expert_add_info(ctx->pinfo, top, &tcpconn_ei.teardown_incomplete);
+
+    /* The deciding packet says, in words, how the connection ended (expert info is added
+     * even without a tree; one sentence per connection, so the cost is negligible). */
+    uint32_t decided = deciding_frame(&sum, ctx->final);
+    if (decided != TCPCONN_NO_FRAME && decided == ctx->pinfo->num) {
+        char sentence[TCPCONN_EXPLANATION_MAX];
+        expert_add_info_format(ctx->pinfo, top, &tcpconn_ei.teardown_explained, "%s",
+                               tcpconn_explain_teardown(&sum, sentence, sizeof sentence));
+    }
 
     if (nroles && tcpconn_prefs.info_column) {
         char info[2 * TEXT_LEN + 8];

@@ -82,7 +82,8 @@ fields)
             fail "field $f is not registered"
     done
     # Readable enums are strings so that -T fields prints names and -Y compares them.
-    for f in tcpconn.handshake.state tcpconn.teardown.style tcpconn.teardown.initiator tcpconn.role; do
+    for f in tcpconn.handshake.state tcpconn.teardown.style tcpconn.teardown.initiator tcpconn.role \
+             tcpconn.handshake.explanation tcpconn.teardown.explanation; do
         printf '%s\n' "$out" | awk -F'\t' -v f="$f" '$3==f && $4=="FT_STRING" {ok=1} END {exit !ok}' ||
             fail "$f is not FT_STRING"
     done
@@ -158,7 +159,12 @@ expert)
     done
     # Severity and group as SPEC.md says.
     printf '%s\n' "$out" | awk '/^Warns/{s="W"} /^Notes/{s="N"} /^Chats/{s="C"} /TCPCONN/{print s": "$0}' >&2
+    # The teardown explanation (a chat on the deciding packet) is a sentence naming frames.
+    printf '%s\n' "$out" | grep TCPCONN | grep -F 'Three-way close: the FIN+ACK in frame' | grep -q Sequence ||
+        fail "no teardown explanation in the expert info"
+    echo "ok: expert teardown explanation"
     printf '%s\n' "$out" | awk '/^Warns/{s="W"} /^Notes/{s="N"} /^Chats/{s="C"} /^Errors/{s="E"}
+        /TCPCONN/ && / frames? [0-9]/ {if (s!="C" || $0 !~ /Sequence/) bad=1; next}
         /TCPCONN/ && /Connection reset by/ && s!="W" {bad=1}
         /TCPCONN/ && /Connection refused/ && s!="W" {bad=1}
         /TCPCONN/ && /Slow handshake/ && s!="W" {bad=1}
