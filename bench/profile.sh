@@ -1,0 +1,142 @@
+#!/bin/sh
+# bench/profile.sh: instruction profiles (valgrind --tool=callgrind) of the plugin in
+# tshark and of tcpconn-analyze, on the benchmark capture. See docs/PERFORMANCE.md.
+#
+#   bench/profile.sh [--packets N] [--conns N] [--seed S] [--build DIR | --commit REV]
+#                    [--runs "A B C A2 B2 Z"] OUTDIR
+#
+# Generates the benchmark capture (gen-capture, as bench/run.sh does), cuts its first N
+# packets (default 100000) and runs, in the same sandbox as bench/run.sh (uid 65534, the
+# freshly built plugin as a personal plugin, no global plugins):
+#   A  tshark -r SLICE                                   (plugin on)
+#   B  tshark --disable-protocol tcpconn -r SLICE        (plugin off, no protocol tree)
+#   C  tshark --disable-protocol tcpconn -r SLICE -Y frame
+#        (plugin off, but a protocol tree is built as when a post-dissector wants fields)
+#   A2 tshark -2 -r SLICE    B2 the same, plugin off
+#   F  tshark -r SLICE -Y 'tcpconn.teardown.style == "three-way"'   (not in the default runs)
+#   Z  tcpconn-analyze --json on the whole capture
+# each under callgrind. OUTDIR gets the callgrind.out.* files, callgrind_annotate's
+# inclusive and exclusive listings (*.incl.txt, *.self.txt) and summary.txt: total
+# instructions per run, the differences (A-B: what the plugin costs in all; C-B: the
+# protocol tree that its wanted fields force; A-C: the rest) and the inclusive cost of
+# the plugin's own functions per packet.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/.." && pwd)
+packets=100000
+conns=48000
+seed=1
+build=$src/build
+commit=
+outdir=
+runs="A B C A2 B2 Z"
+
+die() { echo "bench/profile.sh: $*" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+    case $1 in
+    --packets) packets=$2; shift 2 ;;
+    --conns) conns=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    --commit) commit=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -*) die "unknown option $1" ;;
+    *) [ -z "$outdir" ] || die "one OUTDIR only"; outdir=$1; shift ;;
+    esac
+done
+[ -n "$outdir" ] || die "usage: bench/profile.sh [options] OUTDIR (see --help)"
+command -v valgrind >/dev/null 2>&1 || die "valgrind is needed (apt-get install valgrind)"
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-profile.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+buildsrc=$src
+if [ -n "$commit" ]; then
+    rev=$(git -C "$src" rev-parse --verify "$commit^{commit}") || die "no commit $commit"
+    mkdir -p "$tmp/src"
+    git -C "$src" archive "$rev" | tar -x -C "$tmp/src"
+    buildsrc=$tmp/src
+    build=$tmp/src/build
+fi
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$buildsrc" -B "$build" >/dev/null
+cmake --build "$build" -j2 --target tcpconn tcpconn-analyze >/dev/null
+cmake -S "$here" -B "$build/bench-gen" >/dev/null
+cmake --build "$build/bench-gen" >/dev/null
+
+ver=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\)\.\([0-9]*\).*/\1.\2/p')
+mkdir -p "$tmp/home/.local/lib/wireshark/plugins/$ver/epan" "$tmp/home/.config/wireshark" "$tmp/no-global-plugins" \
+    "$tmp/out"
+cp "$build/plugin/tcpconn.so" "$tmp/home/.local/lib/wireshark/plugins/$ver/epan/tcpconn.so"
+F=$tmp/capture.pcap
+S=$tmp/slice.pcap
+"$build/bench-gen/gen-capture" --conns "$conns" --seed "$seed" "$F"
+editcap -r "$F" "$S" "1-$packets"
+chmod -R a+rX "$tmp"
+if [ "$(id -u)" = 0 ]; then
+    chown -R 65534:65534 "$tmp"
+    as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+else
+    as_user=
+fi
+run() {
+    $as_user env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$tmp/home" \
+        WIRESHARK_PLUGIN_DIR="$tmp/no-global-plugins" LC_ALL=C.UTF-8 TZ=UTC "$@"
+}
+run tshark -G plugins | grep -qF "$tmp/home/.local/lib/wireshark/plugins/$ver/epan/tcpconn.so" ||
+    die "tshark does not load the built plugin"
+
+cg() { # cg NAME CMD...
+    name=$1
+    shift
+    echo "== callgrind $name: $*" >&2
+    run valgrind --tool=callgrind --callgrind-out-file="$tmp/out/callgrind.out.$name" "$@" >/dev/null 2>"$tmp/out/$name.log" ||
+        { cat "$tmp/out/$name.log" >&2; die "$name failed"; }
+    cp "$tmp/out/callgrind.out.$name" "$tmp/out/$name.log" "$outdir/"
+    callgrind_annotate --inclusive=yes --threshold=100 "$outdir/callgrind.out.$name" 2>/dev/null |
+        cat >"$outdir/$name.incl.txt"
+    callgrind_annotate --threshold=100 "$outdir/callgrind.out.$name" 2>/dev/null | head -100 >"$outdir/$name.self.txt"
+}
+total() { [ -f "$outdir/callgrind.out.$1" ] && sed -n 's/^summary: *//p; s/^totals: *//p' "$outdir/callgrind.out.$1" | head -1 || echo 0; }
+fn_incl() { # fn_incl NAME FUNCTION: inclusive Ir of FUNCTION in run NAME (0 if absent)
+    awk -v f="$2" '{ gsub(",", "", $1) } $2 ~ ("^[^ ]*:" f "$") || $2 == f { print $1; found = 1; exit }
+        END { if (!found) print 0 }' "$outdir/$1.incl.txt"
+}
+
+has() { case " $runs " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+has A && cg A tshark -r "$S"
+has B && cg B tshark --disable-protocol tcpconn -r "$S"
+has C && cg C tshark --disable-protocol tcpconn -r "$S" -Y frame
+has F && cg F tshark -r "$S" -Y 'tcpconn.teardown.style == "three-way"'
+has A2 && cg A2 tshark -2 -r "$S"
+has B2 && cg B2 tshark -2 --disable-protocol tcpconn -r "$S"
+has Z && cg Z "$build/analyzer/tcpconn-analyze" --json "$F"
+zpackets=$(run capinfos -Mc "$F" | sed -n 's/^Number of packets: *//p')
+
+{
+    echo "callgrind, $(date -u '+%Y-%m-%d %H:%M UTC'); slice: first $packets packets of gen-capture --conns $conns --seed $seed"
+    echo "source: $(if [ -n "$commit" ]; then echo "commit $rev"; else git -C "$src" describe --always --dirty; fi)"
+    ta=$(total A); tb=$(total B); tc=$(total C); ta2=$(total A2); tb2=$(total B2); tz=$(total Z)
+    pp() { awk -v x="$1" -v n="$2" 'BEGIN { printf "%.0f", x / n }'; }
+    pct() { awk -v x="$1" -v t="$2" 'BEGIN { printf "%.1f%%", 100 * x / t }'; }
+    echo "total Ir: A $ta, B $tb, C $tc; A2 $ta2, B2 $tb2; Z $tz"
+    has A && has B && echo "A-B (plugin, one pass): $((ta - tb)) = $(pp $((ta - tb)) "$packets")/packet, $(pct $((ta - tb)) "$tb") of B"
+    has C && echo "  C-B (a protocol tree and a trivial -Y, no plugin): $((tc - tb)) = $(pp $((tc - tb)) "$packets")/packet"
+    has C && echo "  A-C: $((ta - tc)) = $(pp $((ta - tc)) "$packets")/packet"
+    has A2 && has B2 && echo "A2-B2 (plugin, two passes): $((ta2 - tb2)) = $(pp $((ta2 - tb2)) "$packets")/packet, $(pct $((ta2 - tb2)) "$tb2") of B2"
+    for run_name in A A2 F; do
+        has "$run_name" || continue
+        echo "inclusive Ir in $run_name (per packet, share of the run):"
+        for f in dissect_tcpconn tcpconn_extract tcpconn_table_update tcpconn_table_lookup tcpconn_render \
+            tcpconn_summarize tcpconn_roles tcpconn_update add_connection_subtree proto_get_finfo_ptr_array \
+            prime_epan_dissect_with_postdissector_wanted_hfids col_append_sep_str; do
+            v=$(fn_incl "$run_name" "$f")
+            [ "$v" = 0 ] || printf '  %-50s %12s %8s %7s\n' "$f" "$v" "$(pp "$v" "$packets")" "$(pct "$v" "$(total "$run_name")")"
+        done
+    done
+    has Z && echo "tcpconn-analyze on the whole capture ($zpackets packets): $tz Ir = $(pp "$tz" "$zpackets")/packet"
+} | tee "$outdir/summary.txt"

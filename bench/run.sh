@@ -1,0 +1,264 @@
+#!/bin/sh
+# bench/run.sh: the tcpconn benchmark (issue 7). See docs/PERFORMANCE.md.
+#
+#   bench/run.sh [-n REPS] [--conns N] [--seed S] [--snaplen N] [--capture FILE]
+#                [--build DIR | --commit REV] [--modes "plain filter two-pass analyzer"] [--out FILE] [--keep]
+#
+# 1. Builds the plugin and the analyzer in DIR (default: build/ of this checkout;
+#    configured first when it has no CMakeCache.txt) and the capture generator
+#    bench/gen-capture.c (standalone CMake project, in DIR/bench-gen). With --commit REV
+#    the plugin and the analyzer are built from a clean `git archive REV` instead (so
+#    uncommitted edits in the working tree are not measured).
+# 2. Generates the capture (default 48000 connections, about 1.17 M packets) in a
+#    private temporary directory, or copies --capture FILE there.
+# 3. Measures, alternating A and B in every repetition (default 5), the median wall
+#    time, the fastest wall time, the median user+system CPU time and the median peak
+#    RSS (/usr/bin/time -f '%e %M %U %S'; wall from the shell's ns clock):
+#      plain     A: tshark -r F                                  > /dev/null
+#                B: tshark --disable-protocol tcpconn -r F       > /dev/null
+#                C: tshark -r F, no tcpconn.so installed at all (same user, same
+#                   environment but for HOME): checks that B really is "without it"
+#      filter    A: tshark -r F -Y 'tcpconn.teardown.style == "three-way"'
+#                B: tshark --disable-protocol tcpconn -r F -Y 'tcp.flags.fin == 1'
+#      same-filter (not in the default modes) A as in filter, B: the same -Y
+#                with --disable-protocol tcpconn (the field exists, matches nothing)
+#      two-pass  A: tshark -2 -r F       B: the same with --disable-protocol tcpconn
+#      analyzer  A: tcpconn-analyze --json F > /dev/null
+#                B: tcpdump -r F -w /dev/null (a bare libpcap read), C: tcptrace -n -l F
+#    and prints the ratios A/B (and A/C).
+#
+# Wireshark never loads personal plugins for root, and a global copy of tcpconn.so may
+# be installed from the quick start. So every command (A, B and C alike) runs as uid/gid
+# 65534 when started as root, with HOME in the temporary directory, the freshly built
+# tcpconn.so in $HOME/.local/lib/wireshark/plugins/4.0/epan/, and WIRESHARK_PLUGIN_DIR
+# pointing at an empty directory so that no global plugin is loaded. The script checks
+# with `tshark -G plugins` that exactly the built copy is loaded, and that
+# --disable-protocol tcpconn really disables it.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/.." && pwd)
+reps=5
+conns=48000
+seed=1
+snaplen=128
+capture=
+build=$src/build
+modes="plain filter two-pass analyzer"
+out=
+keep=0
+commit=
+
+die() { echo "bench/run.sh: $*" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+    case $1 in
+    -n|--reps) reps=$2; shift 2 ;;
+    --conns) conns=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --snaplen) snaplen=$2; shift 2 ;;
+    --capture) capture=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    --commit) commit=$2; shift 2 ;;
+    --modes) modes=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument: $1 (see --help)" ;;
+    esac
+done
+case $reps in ''|*[!0-9]*|0) die "-n needs a positive number" ;; esac
+
+for tool in tshark tcpdump cmake /usr/bin/time; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is needed"
+done
+if printf %s "$modes" | grep -q analyzer && ! command -v tcptrace >/dev/null 2>&1; then
+    die "tcptrace is needed for the analyzer mode (apt-get install tcptrace)"
+fi
+
+# ---------------------------------------------------------------- sandbox
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-bench.XXXXXX")
+cleanup() { if [ "$keep" = 1 ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- build
+buildsrc=$src
+srcdesc="$(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown) (working tree $src)"
+if [ -n "$commit" ]; then
+    # A clean export of one revision, so that uncommitted edits are not measured.
+    rev=$(git -C "$src" rev-parse --verify "$commit^{commit}") || die "no commit $commit"
+    mkdir -p "$tmp/src"
+    git -C "$src" archive "$rev" | tar -x -C "$tmp/src"
+    buildsrc=$tmp/src
+    build=$tmp/src/build
+    srcdesc="commit $rev (clean export)"
+fi
+echo "== build ($build)" >&2
+if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$buildsrc" -B "$build" >/dev/null
+fi
+cmake --build "$build" -j2 --target tcpconn tcpconn-analyze >/dev/null
+plugin=$build/plugin/tcpconn.so
+analyzer=$build/analyzer/tcpconn-analyze
+[ -f "$plugin" ] || die "no plugin at $plugin (Wireshark dev files missing?)"
+[ -x "$analyzer" ] || die "no analyzer at $analyzer"
+cmake -S "$here" -B "$build/bench-gen" >/dev/null
+cmake --build "$build/bench-gen" >/dev/null
+
+# ---------------------------------------------------------------- plugin sandbox
+ver=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\)\.\([0-9]*\).*/\1.\2/p')
+[ -n "$ver" ] || die "cannot tell tshark's version"
+mkdir -p "$tmp/home/.local/lib/wireshark/plugins/$ver/epan" "$tmp/home/.config/wireshark" "$tmp/no-global-plugins" \
+    "$tmp/home-noplugin/.config/wireshark"
+cp "$plugin" "$tmp/home/.local/lib/wireshark/plugins/$ver/epan/tcpconn.so"
+
+F=$tmp/capture.pcap
+if [ -n "$capture" ]; then
+    cp "$capture" "$F"
+else
+    "$build/bench-gen/gen-capture" --conns "$conns" --seed "$seed" --snaplen "$snaplen" "$F"
+fi
+chmod -R a+rX "$tmp"
+if [ "$(id -u)" = 0 ]; then
+    chown -R 65534:65534 "$tmp"
+    as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+else
+    as_user=
+fi
+# The one environment every measured command runs in.
+run() {
+    $as_user env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="${home:-$tmp/home}" \
+        WIRESHARK_PLUGIN_DIR="$tmp/no-global-plugins" LC_ALL=C.UTF-8 TZ=UTC "$@"
+}
+
+# ---------------------------------------------------------------- checks
+plugins=$(run tshark -G plugins 2>&1)
+loaded=$(printf '%s\n' "$plugins" | grep 'tcpconn' || true)
+expect="$tmp/home/.local/lib/wireshark/plugins/$ver/epan/tcpconn.so"
+[ "$(printf '%s\n' "$loaded" | wc -l)" = 1 ] && printf %s "$loaded" | grep -qF "$expect" ||
+    die "tshark does not load exactly the built plugin ($expect); tshark -G plugins says: $loaded"
+# (extcap helpers are listed too, but they are programs, not loaded plugins)
+if printf '%s\n' "$plugins" | grep -v '[[:space:]]extcap[[:space:]]' | grep -q '/usr/lib/'; then
+    die "global plugins are still loaded: $(printf '%s\n' "$plugins" | grep -v extcap | grep /usr/lib/ | head -3)"
+fi
+run editcap -r "$F" "$tmp/head.pcap" 1-2000 2>/dev/null || cp "$F" "$tmp/head.pcap"
+chown 65534:65534 "$tmp/head.pcap" 2>/dev/null || true
+n_on=$(run tshark -r "$tmp/head.pcap" -Y 'tcpconn.stream' 2>/dev/null | wc -l)
+n_off=$(run tshark --disable-protocol tcpconn -r "$tmp/head.pcap" -Y 'tcp' 2>/dev/null | wc -l)
+n_dis=$(run tshark --disable-protocol tcpconn -r "$tmp/head.pcap" -Y 'tcpconn.stream' 2>/dev/null | wc -l)
+[ "$n_on" -gt 0 ] && [ "$n_on" = "$n_off" ] && [ "$n_dis" = 0 ] ||
+    die "plugin check failed: tcpconn.stream on $n_on of $n_off TCP packets, $n_dis with the plugin disabled"
+rm -f "$tmp/head.pcap"
+packets=$(run capinfos -Mc "$F" 2>/dev/null | sed -n 's/^Number of packets: *//p')
+[ -n "$packets" ] || packets=0
+
+# ---------------------------------------------------------------- measuring
+# measure NAME CMD...: appends "NAME wall_s peak_rss_KiB cpu_s load1" to $tmp/results.
+# Wall time from the shell's nanosecond clock (time's %e has 10 ms steps); peak RSS
+# (KiB) and user+system CPU seconds from /usr/bin/time; load1 is the 1-minute load
+# average just before the run (other work on the machine shows there).
+measure() {
+    name=$1
+    shift
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    t0=$(date +%s%N)
+    if ! run /usr/bin/time -f '%e %M %U %S' -o "$tmp/time.out" "$@" >/dev/null 2>"$tmp/stderr.out"; then
+        cat "$tmp/stderr.out" >&2
+        die "failed: $*"
+    fi
+    t1=$(date +%s%N)
+    awk -v n="$name" -v a="$t0" -v b="$t1" -v l="$load" \
+        '{ printf "%s %.3f %d %.2f %s\n", n, (b - a) / 1e9, $2, $3 + $4, l }' "$tmp/time.out" |
+        tee -a "$tmp/results" >&2
+}
+median() { # median NAME FIELD (2 wall, 3 rss, 4 cpu)
+    awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/results" | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+minimum() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/results" | sort -g | head -1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "nan" }'; }
+
+: >"$tmp/results"
+Y_A='tcpconn.teardown.style == "three-way"'
+Y_B='tcp.flags.fin == 1'
+i=1
+while [ "$i" -le "$reps" ]; do
+    echo "== repetition $i/$reps" >&2
+    for m in $modes; do
+        case $m in
+        plain)
+            measure plain.A tshark -r "$F"
+            measure plain.B tshark --disable-protocol tcpconn -r "$F"
+            home=$tmp/home-noplugin measure plain.C tshark -r "$F" ;;
+        filter)
+            measure filter.A tshark -r "$F" -Y "$Y_A"
+            measure filter.B tshark --disable-protocol tcpconn -r "$F" -Y "$Y_B" ;;
+        same-filter)
+            measure same-filter.A tshark -r "$F" -Y "$Y_A"
+            measure same-filter.B tshark --disable-protocol tcpconn -r "$F" -Y "$Y_A" ;;
+        two-pass)
+            measure two-pass.A tshark -2 -r "$F"
+            measure two-pass.B tshark -2 --disable-protocol tcpconn -r "$F" ;;
+        analyzer)
+            measure analyzer.A "$analyzer" --json "$F"
+            measure analyzer.B tcpdump -r "$F" -w /dev/null
+            measure analyzer.C tcptrace -n -l "$F" ;;
+        *) die "unknown mode $m" ;;
+        esac
+    done
+    i=$((i + 1))
+done
+
+# ---------------------------------------------------------------- report
+{
+    echo
+    echo "tcpconn benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores," \
+        "$(awk '/^MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+    echo "versions: $(tshark -v 2>/dev/null | head -1); $(tcpdump --version 2>&1 | head -1)," \
+        "$(tcpdump --version 2>&1 | sed -n 2p); tcptrace $(dpkg-query -W -f '${Version}' tcptrace 2>/dev/null || echo '?');" \
+        "$(cc --version | head -1)"
+    echo "source: $srcdesc; build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")"
+    echo "capture: $(stat -c %s "$F") bytes, $packets packets${capture:+ (from $capture)}${capture:- (gen-capture --conns $conns --seed $seed --snaplen $snaplen)}"
+    echo "median of $reps runs, A and B alternating; wall and CPU (user+system) seconds, peak RSS MiB; min = fastest run"
+    printf '%-11s %8s %8s %6s  %8s %8s %6s  %8s %8s %6s  %7s %7s %6s\n' mode wall.A wall.B ratio \
+        min.A min.B ratio cpu.A cpu.B ratio rss.A rss.B ratio
+    for m in $modes; do
+        [ "$m" = analyzer ] && continue
+        wa=$(median "$m.A" 2); wb=$(median "$m.B" 2); ma=$(minimum "$m.A" 2); mb=$(minimum "$m.B" 2)
+        ca=$(median "$m.A" 4); cb=$(median "$m.B" 4); ra=$(median "$m.A" 3); rb=$(median "$m.B" 3)
+        printf '%-11s %8.2f %8.2f %6s  %8.2f %8.2f %6s  %8.2f %8.2f %6s  %7.1f %7.1f %6s\n' "$m" \
+            "$wa" "$wb" "$(ratio "$wa" "$wb")" "$ma" "$mb" "$(ratio "$ma" "$mb")" \
+            "$ca" "$cb" "$(ratio "$ca" "$cb")" "$(ratio "$ra" 1024)" "$(ratio "$rb" 1024)" "$(ratio "$ra" "$rb")"
+    done
+    if grep -q '^plain\.C ' "$tmp/results"; then
+        wc=$(median plain.C 2); mc=$(minimum plain.C 2); cc=$(median plain.C 4); rc=$(median plain.C 3)
+        printf '%-11s %8.2f %8s %6s  %8.2f %8s %6s  %8.2f %8s %6s  %7.1f %7s %6s\n' "plain.C" \
+            "$wc" "" "$(ratio "$(median plain.A 2)" "$wc")" "$mc" "" "$(ratio "$(minimum plain.A 2)" "$mc")" \
+            "$cc" "" "$(ratio "$(median plain.A 4)" "$cc")" "$(ratio "$rc" 1024)" "" "$(ratio "$(median plain.A 3)" "$rc")"
+        echo "(plain.C: tshark with no tcpconn.so installed; its ratios are plain.A / plain.C)"
+    fi
+    if printf %s "$modes" | grep -q analyzer; then
+        echo
+        printf '%-28s %8s %8s %8s %8s %12s %12s\n' command wall min cpu rss_MiB packets/s pkts/cpu-s
+        pps() { awk -v p="$packets" -v w="$1" 'BEGIN { if (w > 0) printf "%.0f", p / w; else print "inf" }'; }
+        for x in "A tcpconn-analyze --json" "B tcpdump -r F -w /dev/null" "C tcptrace -n -l"; do
+            k=${x%% *}
+            w=$(median "analyzer.$k" 2); mn=$(minimum "analyzer.$k" 2); c=$(median "analyzer.$k" 4); r=$(median "analyzer.$k" 3)
+            printf '%-28s %8.3f %8.3f %8.2f %8.1f %12s %12s\n' "${x#* }" "$w" "$mn" "$c" "$(ratio "$r" 1024)" \
+                "$(pps "$w")" "$(pps "$c")"
+        done
+        for k in B C; do
+            [ $k = B ] && what="tcpdump (bare libpcap read)" || what="tcptrace -n -l"
+            echo "analyzer / $what: wall $(ratio "$(median analyzer.A 2)" "$(median analyzer.$k 2)")," \
+                "min wall $(ratio "$(minimum analyzer.A 2)" "$(minimum analyzer.$k 2)")," \
+                "CPU $(ratio "$(median analyzer.A 4)" "$(median analyzer.$k 4)")," \
+                "RSS $(ratio "$(median analyzer.A 3)" "$(median analyzer.$k 3)")"
+        done
+    fi
+    echo
+    echo "raw (name wall_s peak_rss_KiB cpu_s load1):"
+    cat "$tmp/results"
+} >"$tmp/report"
+cat "$tmp/report"
+[ -z "$out" ] || cp "$tmp/report" "$out"
