@@ -51,6 +51,7 @@ struct analysis {
     size_t nladders;
     struct ladder_style style;
     FILE *out;
+    uint32_t explained; /* connections printed */
 };
 
 static void endpoint_text(char *buf, size_t len, uint8_t family, const struct flow_endpoint *e)
@@ -223,6 +224,7 @@ static void explain_emit(const struct conn_record *rec, void *arg)
     struct ladder none = {0};
     struct ladder *l = rec->stream < a->nladders && a->ladders[rec->stream] ? a->ladders[rec->stream] : &none;
     ladder_print(a->out, rec, l, &a->style);
+    a->explained++;
     if (l != &none) {
         ladder_free(l);
         free(l);
@@ -380,6 +382,12 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
     order_free(a.order);
     bool opened = rc != EXIT_OPEN && rc != EXIT_NOT_CAPTURE && rc != EXIT_LINKTYPE;
     report_end(a.report, opened && !opt->explain && !opt->summary);
+    if (opt->explain && opened && a.explained == 0) {
+        if (opt->only_stream)
+            fprintf(out, "No analysed TCP connection has tcp.stream %" PRIu32 ".\n", opt->stream);
+        else
+            fputs("No analysed TCP connection (tunnelled and malformed TCP is not analysed).\n", out);
+    }
     if (summary) {
         if (opened)
             summary_print(summary, out, opt->with_file ? path : NULL);

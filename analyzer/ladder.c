@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #define PREFIX_COLS 20 /* "%7u %10.3f  ": frame, time in ms */
-#define MIN_SPAN 24
+#define MIN_SPAN 24    /* narrower than this, the roles go below their arrows */
+#define NARROW_SPAN 20
 #define MAX_SPAN 72
 #define ROLE_LEN 96
 
@@ -158,8 +159,10 @@ static void collapsed(FILE *out, const struct glyphs *g, unsigned span, uint32_t
         n = snprintf(text, sizeof text, "%u data segment%s", data, data == 1 ? "" : "s");
     else
         n = snprintf(text, sizeof text, "%u ACK%s", other, other == 1 ? "" : "s");
-    unsigned tlen = (unsigned)n + 2 * 3 + 2; /* "··· text ···" */
     unsigned inner = span - 2;
+    if ((unsigned)n + 8 > inner && data && other) /* "··· text ···" does not fit */
+        n = snprintf(text, sizeof text, "%u data, %u ACK%s", data, other, other == 1 ? "" : "s");
+    unsigned tlen = (unsigned)n + 2 * 3 + 2;
     unsigned left = tlen < inner ? (inner - tlen) / 2 : 0;
     unsigned right = tlen < inner ? inner - tlen - left : 0;
     fprintf(out, "%*s", PREFIX_COLS, "");
@@ -219,22 +222,30 @@ void ladder_print(FILE *out, const struct conn_record *rec, const struct ladder 
     char role[ROLE_LEN], label[64], text[TCPCONN_EXPLANATION_MAX];
 
     /* The role column is as wide as this connection's longest role; the arrows take the rest. */
-    unsigned role_cols = 0;
+    unsigned role_cols = 0, label_cols = 0;
     for (uint32_t i = 0; i < l->len; i++) {
         roles_text(role, sizeof role, sum, &l->v[i]);
         if (strlen(role) > role_cols)
             role_cols = (unsigned)strlen(role);
+        flags_text(label, sizeof label, l->v[i].flags, l->v[i].payload_len);
+        if (strlen(label) > label_cols)
+            label_cols = (unsigned)strlen(label);
     }
-    unsigned span = st->width > PREFIX_COLS + 2 + role_cols + MIN_SPAN ? st->width - PREFIX_COLS - 2 - role_cols
-                                                                       : MIN_SPAN;
+    bool roles_below = st->width < PREFIX_COLS + 2 + role_cols + MIN_SPAN;
+    unsigned span = roles_below ? st->width - PREFIX_COLS : st->width - PREFIX_COLS - 2 - role_cols;
     if (span > MAX_SPAN)
         span = MAX_SPAN;
+    if (span < NARROW_SPAN)
+        span = NARROW_SPAN;
+    if (span < label_cols + 7) /* the bars stay straight even when it is wider than asked */
+        span = label_cols + 7;
 
     fprintf(out, "Stream %u: client %s, server %s", rec->stream, rec->client, rec->server);
     if (rec->sum.roles_inferred)
         fputs(" (roles inferred)", out);
     fputc('\n', out);
-    fprintf(out, "%7s %10s  %-*s%s  %s\n", "frame", "ms", (int)(span - 6), "client", "server", "role");
+    fprintf(out, "%7s %10s  %-*s%s%s\n", "frame", "ms", (int)(span - 6), "client", "server",
+            roles_below ? "" : "  role");
     fprintf(out, "%*s%s", PREFIX_COLS, "", g->bar);
     repeat(out, " ", span - 2);
     fprintf(out, "%s\n", g->bar);
@@ -247,9 +258,16 @@ void ladder_print(FILE *out, const struct conn_record *rec, const struct ladder 
         double ms = (double)(int64_t)(e->time_ns - l->first_ns) / 1e6;
         fprintf(out, "%7u %10.3f  ", e->frame, ms);
         arrow(out, g, span, e->from == sum->client, label);
-        if (role[0])
+        if (role[0] && !roles_below)
             fprintf(out, "  %s", role);
         fputc('\n', out);
+        if (role[0] && roles_below) { /* "│  role    │" */
+            unsigned rlen = (unsigned)strlen(role);
+            fprintf(out, "%*s%s  %s", PREFIX_COLS, "", g->bar, role);
+            if (rlen + 2 < span - 2)
+                repeat(out, " ", span - 2 - rlen - 2);
+            fprintf(out, "%s\n", g->bar);
+        }
     }
     collapsed(out, g, span, l->data_pending, l->other_pending);
     fputc('\n', out);
