@@ -46,6 +46,9 @@ expect_count() { # DESCRIPTION EXPECTED FILTER
     echo "ok: $1 ($got packets)"
 }
 
+# All in one function, called on the last line: the whole file is parsed before it runs,
+# so editing it while a test runs cannot break that test.
+main() {
 cmd=$1; shift
 plugin=$1; shift
 case $cmd in
@@ -204,3 +207,6 @@ prefs)
     fail "unknown command $cmd"
     ;;
 esac
+}
+
+main "$@"; exit $?

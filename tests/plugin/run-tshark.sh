@@ -7,6 +7,7 @@
 # files named in the arguments must be readable by that user (they are, under /work).
 # Output and exit status are tshark's.
 set -eu
+{ # one block, parsed whole before it runs (safe against edits during a test run)
 plugin=$1
 shift
 [ -f "$plugin" ] || { echo "run-tshark.sh: no plugin at $plugin" >&2; exit 2; }
@@ -56,3 +57,5 @@ else
 fi
 # Not exec: the trap must still remove the directory.
 $exec_as env -i PATH="$PATH" HOME="$tmp" $plugin_dir_env $sanitizer_env LC_ALL=C.UTF-8 TZ=UTC tshark "$@"
+exit $?
+}
