@@ -135,14 +135,14 @@ static bool read_header(const field_info *fi, struct tcpconn_packet *out)
     out->dstport = tvb_get_ntohs(tvb, h + 2);
     s->seq = tvb_get_ntohl(tvb, h + 4);
     s->ack = tvb_get_ntohl(tvb, h + 8);
-    int hdr_len = (tvb_get_guint8(tvb, h + 12) >> 4) * 4;
-    s->flags = tvb_get_guint8(tvb, h + 13);
+    int hdr_len = (tvb_get_uint8(tvb, h + 12) >> 4) * 4;
+    s->flags = tvb_get_uint8(tvb, h + 13);
     s->window = tvb_get_ntohs(tvb, h + 14);
 
     if (hdr_len <= TCP_HDR_MIN || !tvb_bytes_exist(tvb, h, hdr_len))
         return true;
     for (int o = h + TCP_HDR_MIN, end = h + hdr_len; o < end;) {
-        guint8 kind = tvb_get_guint8(tvb, o);
+        uint8_t kind = tvb_get_uint8(tvb, o);
         if (kind == TCPOPT_EOL)
             break;
         if (kind == TCPOPT_NOP) {
@@ -151,7 +151,7 @@ static bool read_header(const field_info *fi, struct tcpconn_packet *out)
         }
         if (o + 1 >= end)
             break;
-        int len = tvb_get_guint8(tvb, o + 1);
+        int len = tvb_get_uint8(tvb, o + 1);
         if (len < 2 || o + len > end)
             break;
         if (kind == TCPOPT_TIMESTAMP && len == TCPOLEN_TIMESTAMP) {

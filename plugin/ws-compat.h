@@ -21,6 +21,11 @@
 #endif
 #define TCPCONN_FI_UINT(fi) ((uint32_t)fvalue_get_uinteger(TCPCONN_FI_VALUE(fi)))
 
+/* tvb_get_uint8: tvb_get_guint8 before 4.4, where the g-typed name became deprecated. */
+#if !TCPCONN_WS_AT_LEAST(4, 4)
+#define tvb_get_uint8 tvb_get_guint8
+#endif
+
 /* Preference storage: gboolean/guint in 4.0, bool/unsigned from 4.4 on. */
 #if TCPCONN_WS_AT_LEAST(4, 4)
 typedef bool tcpconn_pref_bool;
