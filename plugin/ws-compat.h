@@ -1,8 +1,12 @@
 /* ws-compat.h: every difference between the Wireshark versions tcpconn builds against.
  *
- * Nothing else in plugin/ tests the Wireshark version. Built and tested against 4.0;
- * the 4.2+/4.4+ branches follow the upstream API changes (field_info.value became a
- * pointer, plugins describe themselves with plugin_describe()).
+ * Nothing else in plugin/ tests the Wireshark version. Built with -Werror and tested
+ * against 4.0 (Debian 12), 4.4 (Debian 13) and 4.6 (sid): packaging/compat-test.sh,
+ * results in docs/COMPATIBILITY.md. The differences: field_info.value became a pointer
+ * (4.2), plugins describe themselves with plugin_describe() (exported only when
+ * wsutil/plugins.h defines WS_PLUGIN_DESC_DISSECTOR, so a 4.0 plugin exports exactly
+ * plugin_version, plugin_want_major, plugin_want_minor, plugin_register), preferences
+ * are bool (4.4), tvb_get_guint8 became tvb_get_uint8 (4.4). 4.2 is not tested.
  */
 #ifndef TCPCONN_WS_COMPAT_H
 #define TCPCONN_WS_COMPAT_H
