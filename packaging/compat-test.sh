@@ -57,7 +57,7 @@ in_root 'apt-get -o Acquire::Check-Valid-Until=false update -q && apt-get instal
     build-essential cmake pkg-config libpcap-dev wireshark-dev tshark jq python3 util-linux' >>"$log" 2>&1 ||
     { tail -n 30 "$log"; echo "compat-test: $suite: FAIL (package installation)"; exit 1; }
 wsver=$(in_root "dpkg-query -W -f='\${Version}' tshark")
-tsver=$(in_root 'tshark -v' | sed -n '1s/.*(Wireshark) \([0-9][0-9.]*\).*/\1/p')
+tsver=$(in_root 'tshark -v 2>/dev/null' | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p')
 echo "== $suite: Wireshark $tsver (tshark package $wsver)" | tee -a "$log"
 
 mkdir -p "$root/src"
