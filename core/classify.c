@@ -25,20 +25,25 @@ static int active_closer(const struct tcpconn *c)
     return c->ep[0].fin_frame < c->ep[1].fin_frame ? 0 : 1;
 }
 
-static enum tcpconn_handshake_state handshake_state(const struct tcpconn *c, bool *known)
+/* known: no later segment can change the state. unanswered and no-ack are never known
+ * before the capture ends (an answer may still come, even after an RST it crossed). */
+enum tcpconn_handshake_state tcpconn_decide_handshake(const struct tcpconn *c, bool *known)
 {
     const endpoint *client = &c->ep[c->client], *server = &c->ep[!c->client];
-    bool over = tcpconn_is_finished(c);
     *known = true;
     if ((client->flags & TCPCONN_EP_SYN) && (server->flags & TCPCONN_EP_SYN))
         return TCPCONN_HS_SIMULTANEOUS_OPEN;
-    if (!(client->flags & TCPCONN_EP_SYN))
+    if (!(client->flags & TCPCONN_EP_SYN)) {
+        /* A capture that starts at a SYN/ACK may still show its SYN, reordered. */
+        *known = !(server->flags & TCPCONN_EP_SYNACK) || c->hs_ack_frame != TCPCONN_NO_FRAME ||
+                 tcpconn_is_finished(c);
         return TCPCONN_HS_NOT_CAPTURED;
+    }
     if (c->flags & TCPCONN_C_REFUSED)
         return TCPCONN_HS_REFUSED;
     if (c->hs_ack_frame != TCPCONN_NO_FRAME)
         return TCPCONN_HS_COMPLETE;
-    *known = over; /* an ACK may still come */
+    *known = false;
     return (server->flags & TCPCONN_EP_SYNACK) ? TCPCONN_HS_NO_ACK : TCPCONN_HS_UNANSWERED;
 }
 
@@ -146,7 +151,12 @@ static void summarize_handshake(const struct tcpconn *c, bool at_end, struct tcp
 {
     const endpoint *client = &c->ep[c->client], *server = &c->ep[!c->client];
     bool known;
-    out->handshake = handshake_state(c, &known);
+    if (c->flags & TCPCONN_C_HS_LATCHED) {
+        out->handshake = (enum tcpconn_handshake_state)c->hs_state;
+        known = true;
+    } else {
+        out->handshake = tcpconn_decide_handshake(c, &known);
+    }
     out->handshake_known = known || at_end;
     out->roles_inferred = c->flags & TCPCONN_C_ROLES_INFERRED;
     out->client = c->client;

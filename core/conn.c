@@ -159,7 +159,7 @@ bool tcpconn_close_completed(const struct tcpconn *c)
 
 bool tcpconn_is_finished(const struct tcpconn *c)
 {
-    return (c->flags & TCPCONN_C_RST) || tcpconn_close_completed(c);
+    return c->flags & TCPCONN_C_FINISHED;
 }
 
 static enum tcpconn_mark on_rst(struct tcpconn *c, const struct tcpconn_segment *s)
@@ -187,8 +187,7 @@ static enum tcpconn_mark on_segment(struct tcpconn *c, const struct tcpconn_segm
     const struct tcpconn_endpoint_state *peer = &c->ep[!s->from];
     bool syn = s->flags & TCPCONN_SYN;
     bool fin = s->flags & TCPCONN_FIN; /* on a SYN too: SPEC.md counts every FIN */
-    /* After the connection ended, a side's first FIN can no longer change how it ended. */
-    bool records_fin = fin && !(ep->flags & TCPCONN_EP_FIN) && !tcpconn_is_finished(c);
+    bool records_fin = fin && !(ep->flags & TCPCONN_EP_FIN);
 
     if (!(ep->flags & TCPCONN_EP_SEEN))
         ep->next_seq = s->seq; /* mid-stream start: what we see first counts as new */
@@ -229,11 +228,59 @@ static enum tcpconn_mark on_segment(struct tcpconn *c, const struct tcpconn_segm
         }
     }
     if (fin) {
-        mark = records_fin || !(ep->flags & TCPCONN_EP_FIN) ? TCPCONN_MARK_FIN : TCPCONN_MARK_FIN_RETRANSMISSION;
+        mark = records_fin ? TCPCONN_MARK_FIN : TCPCONN_MARK_FIN_RETRANSMISSION;
         if (ep->fin_count < UINT16_MAX)
             ep->fin_count++;
     }
     return mark;
+}
+
+/* After the connection ended its teardown facts are latched: a late segment only gets its
+ * mark. The client's ACK of the SYN/ACK still counts (it may have crossed the RST). */
+static enum tcpconn_mark after_end(struct tcpconn *c, const struct tcpconn_segment *s)
+{
+    struct tcpconn_endpoint_state *ep = &c->ep[s->from];
+    if (s->flags & TCPCONN_RST)
+        return on_rst(c, s);
+    if (!(s->flags & TCPCONN_SYN))
+        note_handshake_ack(c, s);
+    if (s->flags & TCPCONN_FIN)
+        return (ep->flags & TCPCONN_EP_FIN) ? TCPCONN_MARK_FIN_RETRANSMISSION : TCPCONN_MARK_FIN;
+    if (s->flags & TCPCONN_SYN)
+        return (s->flags & TCPCONN_ACK) ? TCPCONN_MARK_SYNACK_RETRANSMISSION : TCPCONN_MARK_SYN_RETRANSMISSION;
+    return TCPCONN_MARK_NONE;
+}
+
+/* Latch what one-pass readers have been told is final. */
+static void latch(struct tcpconn *c)
+{
+    if (!(c->flags & TCPCONN_C_FINISHED) && ((c->flags & TCPCONN_C_RST) || tcpconn_close_completed(c)))
+        c->flags |= TCPCONN_C_FINISHED;
+    if (!(c->flags & TCPCONN_C_HS_LATCHED)) {
+        bool known;
+        enum tcpconn_handshake_state hs = tcpconn_decide_handshake(c, &known);
+        if (known) {
+            c->hs_state = (uint8_t)hs;
+            c->flags |= TCPCONN_C_HS_LATCHED;
+        }
+    }
+}
+
+static enum tcpconn_mark transition(struct tcpconn *c, const struct tcpconn_segment *s)
+{
+    if (c->flags & TCPCONN_C_FINISHED)
+        return after_end(c, s);
+    if (s->flags & TCPCONN_RST) {
+        enum tcpconn_mark mark = on_rst(c, s);
+        c->ep[s->from].flags |= TCPCONN_EP_SEEN;
+        return mark;
+    }
+    enum tcpconn_mark mark = TCPCONN_MARK_NONE;
+    if (s->flags & TCPCONN_SYN)
+        mark = on_syn(c, s);
+    else
+        note_handshake_ack(c, s);
+    return on_segment(c, s, mark);
 }
 
 enum tcpconn_mark tcpconn_update(struct tcpconn *c, const struct tcpconn_segment *in)
@@ -247,16 +294,7 @@ enum tcpconn_mark tcpconn_update(struct tcpconn *c, const struct tcpconn_segment
     }
     if (is_duplicate(&c->ep[s.from], &s))
         return TCPCONN_MARK_DUPLICATE;
-
-    if (s.flags & TCPCONN_RST) {
-        enum tcpconn_mark mark = on_rst(c, &s);
-        c->ep[s.from].flags |= TCPCONN_EP_SEEN;
-        return mark;
-    }
-    enum tcpconn_mark mark = TCPCONN_MARK_NONE;
-    if (s.flags & TCPCONN_SYN)
-        mark = on_syn(c, &s);
-    else
-        note_handshake_ack(c, &s);
-    return on_segment(c, &s, mark);
+    enum tcpconn_mark mark = transition(c, &s);
+    latch(c);
+    return mark;
 }

@@ -14,4 +14,7 @@ static inline bool fin_acked_by(const struct tcpconn_endpoint_state *fin_side,
            seq_gt(peer->max_ack, fin_side->fin_seq);
 }
 
+/* The handshake state the facts say now, and whether it is final (classify.c). */
+enum tcpconn_handshake_state tcpconn_decide_handshake(const struct tcpconn *c, bool *known);
+
 #endif

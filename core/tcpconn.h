@@ -193,6 +193,7 @@ struct tcpconn {
     uint16_t port[2];              /* ports of endpoints 0 and 1 */
     uint8_t client;                /* endpoint index of the client */
     uint8_t rst_from;              /* endpoint index that sent rst_frame */
+    uint8_t hs_state;              /* enum tcpconn_handshake_state, once TCPCONN_C_HS_LATCHED */
     uint16_t flags;                /* TCPCONN_C_* below */
 };
 
@@ -209,6 +210,8 @@ enum {
     TCPCONN_C_CLIENT_LEG_AMBIGUOUS = 0x200, /* the ACK could answer several SYN/ACKs */
     TCPCONN_C_SERVER_LEG_BY_TS = 0x400,     /* several SYNs, the timestamp echo names the latest */
     TCPCONN_C_CLIENT_LEG_BY_TS = 0x800,     /* several SYN/ACKs, the timestamp echo names the latest */
+    TCPCONN_C_FINISHED = 0x1000,       /* the close completed or an RST ended it: teardown latched */
+    TCPCONN_C_HS_LATCHED = 0x2000,     /* hs_state is final (one-pass "known") */
 };
 
 /* Start a connection. port0/port1: the ports of endpoints 0 and 1 (for inferring roles). */
@@ -220,8 +223,10 @@ enum tcpconn_mark tcpconn_update(struct tcpconn *c, const struct tcpconn_segment
 /* True once both FINs were acknowledged. */
 bool tcpconn_close_completed(const struct tcpconn *c);
 
-/* True once the close completed (both FINs acked) or an RST ended the connection:
- * nothing later can change the teardown style. */
+/* True once the close completed (both FINs acked) or an RST ended the connection. From
+ * then on the teardown facts are latched: nothing later changes the style, its frames or
+ * its duration (later segments only get marks, and a first RST after a completed close
+ * is noted as such). */
 bool tcpconn_is_finished(const struct tcpconn *c);
 
 /* ---- reading results ---- */
