@@ -223,10 +223,13 @@ void proto_register_tcpconn(void)
 
     module_t *module = prefs_register_protocol(tcpconn_hf.proto, NULL);
     prefs_register_bool_preference(module, "info_column", "Show the role in the Info column",
-                                   "Start the Info column with a short form of each handshake and teardown "
-                                   "packet's role, e.g. \"[FIN 1/3]\" (in front, so that Statistics > Flow "
-                                   "Graph shows it too).",
+                                   "Append a short form of each handshake and teardown packet's role to "
+                                   "the Info column, e.g. \"[FIN 1/3]\".",
                                    &tcpconn_prefs.info_column);
+    prefs_register_bool_preference(module, "info_column_first", "Put the role first in the Info column",
+                                   "Put the role in front of the Info column instead of at its end, so that "
+                                   "Statistics > Flow Graph (which shows only the start of the Info) shows it.",
+                                   &tcpconn_prefs.info_column_first);
     prefs_register_uint_preference(module, "slow_handshake_ms", "Slow handshake threshold (ms)",
                                    "Add a warning to the handshake ACK when the handshake RTT (SYN to the "
                                    "client's ACK) is above this many milliseconds.",

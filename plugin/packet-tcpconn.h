@@ -81,6 +81,7 @@ struct tcpconn_eis {
 
 struct tcpconn_prefs {
     tcpconn_pref_bool info_column;     /* append the short role to the Info column */
+    tcpconn_pref_bool info_column_first; /* ... in front of it instead (for the Flow Graph) */
     tcpconn_pref_uint slow_handshake_ms; /* warn above this handshake RTT */
 };
 

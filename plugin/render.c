@@ -291,8 +291,11 @@ void tcpconn_render(const struct tcpconn_render_ctx *ctx)
             used += (size_t)snprintf(info + used, sizeof info - used, "%s%s", i ? ", " : "[", text);
         }
         snprintf(info + used, sizeof info - used, "]");
-        /* In front, as Wireshark's own "[TCP Retransmission]": Statistics > Flow Graph
-         * shows only the first 20 em of the Info column, and the role must be seen there. */
-        col_prepend_fstr(ctx->pinfo->cinfo, COL_INFO, "%s ", info);
+        /* Appended by default (SPEC.md). In front on request, as Wireshark's own "[TCP
+         * Retransmission]": Statistics > Flow Graph shows only the first 20 em of the Info. */
+        if (tcpconn_prefs.info_column_first)
+            col_prepend_fstr(ctx->pinfo->cinfo, COL_INFO, "%s ", info);
+        else
+            col_append_sep_str(ctx->pinfo->cinfo, COL_INFO, " ", info);
     }
 }

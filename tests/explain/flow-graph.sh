@@ -53,7 +53,7 @@ EOR
 cat >"$tmp/session.sh" <<EOS
 #!/bin/sh
 cd "$tmp"
-wireshark -r "$tmp/capture.pcap" >"$tmp/wireshark.log" 2>&1 &
+wireshark -o tcpconn.info_column_first:TRUE -r "$tmp/capture.pcap" >"$tmp/wireshark.log" 2>&1 &
 ws=\$!
 i=0
 until wid=\$(xdotool search --onlyvisible --name 'capture.pcap' 2>/dev/null | head -n 1) && [ -n "\$wid" ]; do
