@@ -131,11 +131,18 @@ char *tcpconn_explain_teardown(const struct tcpconn_summary *s, char *buf, size_
             side(s, a), s->fin_a_frame, s->ack_of_fin_a_frame, side(s, b), s->fin_b_frame, s->ack_of_fin_b_frame);
         break;
     case TCPCONN_TD_THREE_WAY:
-        say(&w, "Three-way close: the FIN+ACK in frame %u also acknowledges the FIN of frame %u, so no separate ACK "
+        say(&w, "Three-way close: the FIN+ACK in frame %u also acknowledges the FIN of frame %u%s, so no separate ACK "
                 "was needed; the final ACK is frame %u.",
-            s->fin_b_frame, s->fin_a_frame, s->ack_of_fin_b_frame);
+            s->fin_b_frame, s->fin_a_frame, s->fin_a_frame > s->fin_b_frame ? " (captured after it)" : "",
+            s->ack_of_fin_b_frame);
         break;
     case TCPCONN_TD_HALF_CLOSE:
+        if (s->half_close_first_frame == s->fin_b_frame) { /* the data came on B's FIN itself */
+            say(&w, "Half-close by the %s: after its FIN in frame %u the %s still sent %u bytes of new data, with its "
+                    "own FIN in frame %u, acknowledged in frame %u.",
+                side(s, a), s->fin_a_frame, side(s, b), s->half_close_bytes, s->fin_b_frame, s->ack_of_fin_b_frame);
+            break;
+        }
         say(&w, "Half-close by the %s: after its FIN in frame %u the %s kept sending, %u bytes of new data", side(s, a),
             s->fin_a_frame, side(s, b), s->half_close_bytes);
         if (s->half_close_first_frame == s->half_close_last_frame)
@@ -163,8 +170,7 @@ char *tcpconn_explain_teardown(const struct tcpconn_summary *s, char *buf, size_
         say(&w, ".");
         break;
     case TCPCONN_TD_REFUSED:
-        say(&w, "Refused: the server answered the SYN in frame %u with the RST in frame %u.", s->syn_frame,
-            s->rst_frame);
+        say(&w, "Refused: the RST in frame %u ended the connection before it was established.", s->rst_frame);
         break;
     case TCPCONN_TD_INCOMPLETE:
         say(&w, "Incomplete: the %s's FIN in frame %u ", side(s, a), s->fin_a_frame);

@@ -564,7 +564,7 @@ static void test_explanations(void)
          "Reset after FIN: the client sent its FIN in frame 6, then the client's RST in frame 8 ended the connection before the close completed (the RST came instead of the final ACK of the FIN in frame 7)."},
         {&cases[11],
          "Refused: the server answered the SYN in frame 1 with the RST in frame 2 (typically: nothing listens on that port).",
-         "Refused: the server answered the SYN in frame 1 with the RST in frame 2."},
+         "Refused: the RST in frame 2 ended the connection before it was established."},
         {&cases[13],
          "Handshake complete: SYN in frame 1, SYN/ACK in frame 3 (server leg 20.000 ms), ACK in frame 4 (client leg 60.000 ms); 80.000 ms in all. The SYN was sent 2 times before the SYN/ACK in frame 3; the leg is measured from the latest (frame 2), but the SYN/ACK could answer an earlier one, so it is ambiguous (Karn's rule).",
          "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it."},
