@@ -14,8 +14,7 @@
 
 #include "summary.h"
 
-#define NBUCKETS 5
-static const char *const bucket_names[NBUCKETS] = {"< 1 ms", "1-10 ms", "10-100 ms", "100 ms-1 s", ">= 1 s"};
+#define NBUCKETS TCPCONN_RTT_BUCKET_COUNT
 
 struct summary {
     unsigned long total;
@@ -29,21 +28,6 @@ struct summary *summary_new(void) { return calloc(1, sizeof(struct summary)); }
 
 void summary_free(struct summary *s) { free(s); }
 
-static int bucket_of(uint64_t ns)
-{
-    if (ns == TCPCONN_NO_TIME)
-        return -1;
-    if (ns < 1000000u)
-        return 0;
-    if (ns < 10000000u)
-        return 1;
-    if (ns < 100000000u)
-        return 2;
-    if (ns < 1000000000u)
-        return 3;
-    return 4;
-}
-
 void summary_conn(const struct conn_record *rec, void *arg)
 {
     struct summary *s = arg;
@@ -55,11 +39,11 @@ void summary_conn(const struct conn_record *rec, void *arg)
     s->style[sum->style]++;
     s->initiator[sum->style][sum->initiator]++;
     s->state[sum->handshake]++;
-    int b = bucket_of(sum->server_rtt_ns);
-    if (b >= 0)
+    enum tcpconn_rtt_bucket b = tcpconn_rtt_bucket_of(sum->server_rtt_ns);
+    if (b < NBUCKETS) /* NBUCKETS: the leg was not measured */
         s->bucket[0][b]++;
-    b = bucket_of(sum->client_rtt_ns);
-    if (b >= 0)
+    b = tcpconn_rtt_bucket_of(sum->client_rtt_ns);
+    if (b < NBUCKETS)
         s->bucket[1][b]++;
 }
 
@@ -98,6 +82,6 @@ void summary_print(const struct summary *s, FILE *out, const char *file)
             measured += s->bucket[l][b];
         row(out, 0, legs[l], measured, measured);
         for (int b = 0; b < NBUCKETS; b++)
-            row(out, 1, bucket_names[b], s->bucket[l][b], measured);
+            row(out, 1, tcpconn_rtt_bucket_name((enum tcpconn_rtt_bucket)b), s->bucket[l][b], measured);
     }
 }

@@ -11,6 +11,7 @@ static const char *const initiator_names[] = {TCPCONN_INITIATORS(NAME_ITEM)};
 static const char *const mark_names[] = {TCPCONN_MARKS(NAME_ITEM)};
 static const char *const role_names[] = {TCPCONN_ROLES(NAME_ITEM)};
 static const char *const leg_basis_names[] = {TCPCONN_LEG_BASES(NAME_ITEM)};
+static const char *const rtt_bucket_names[] = {TCPCONN_RTT_BUCKETS(NAME_ITEM)};
 
 #undef NAME_ITEM
 
@@ -24,6 +25,18 @@ const char *tcpconn_initiator_name(enum tcpconn_initiator i) { return LOOKUP(ini
 const char *tcpconn_mark_name(enum tcpconn_mark m) { return LOOKUP(mark_names, m); }
 const char *tcpconn_role_kind_name(enum tcpconn_role_kind r) { return LOOKUP(role_names, r); }
 const char *tcpconn_leg_basis_name(enum tcpconn_leg_basis b) { return LOOKUP(leg_basis_names, b); }
+const char *tcpconn_rtt_bucket_name(enum tcpconn_rtt_bucket b) { return LOOKUP(rtt_bucket_names, b); }
+
+enum tcpconn_rtt_bucket tcpconn_rtt_bucket_of(uint64_t ns)
+{
+    static const uint64_t upper_ns[] = {1000000u, 10000000u, 100000000u, 1000000000u};
+    if (ns == TCPCONN_NO_TIME)
+        return TCPCONN_RTT_BUCKET_COUNT;
+    unsigned b = 0;
+    while (b < sizeof upper_ns / sizeof upper_ns[0] && ns >= upper_ns[b])
+        b++;
+    return (enum tcpconn_rtt_bucket)b;
+}
 
 bool tcpconn_teardown_style_from_name(const char *name, enum tcpconn_teardown_style *out)
 {

@@ -122,6 +122,14 @@ struct tcpconn_segment {
     X(TCPCONN_LEG_BY_TIMESTAMP, "timestamp", "the answer's timestamp echo names the latest transmission") \
     X(TCPCONN_LEG_AMBIGUOUS, "ambiguous", "several transmissions could have been answered")
 
+/* Handshake RTT buckets of the statistics (Wireshark's stats tree and --summary). */
+#define TCPCONN_RTT_BUCKETS(X)                                   \
+    X(TCPCONN_RTT_UNDER_1MS, "< 1 ms", "below 1 ms")            \
+    X(TCPCONN_RTT_1_10MS, "1-10 ms", "1 ms to 10 ms")           \
+    X(TCPCONN_RTT_10_100MS, "10-100 ms", "10 ms to 100 ms")     \
+    X(TCPCONN_RTT_100MS_1S, "100 ms-1 s", "100 ms to 1 s")      \
+    X(TCPCONN_RTT_1S_OR_MORE, ">= 1 s", "1 s or more")
+
 #define TCPCONN_ENUM_ITEM(id, name, desc) id,
 enum tcpconn_handshake_state { TCPCONN_HANDSHAKE_STATES(TCPCONN_ENUM_ITEM) TCPCONN_HS_COUNT };
 enum tcpconn_teardown_style { TCPCONN_TEARDOWN_STYLES(TCPCONN_ENUM_ITEM) TCPCONN_TD_COUNT };
@@ -129,6 +137,7 @@ enum tcpconn_initiator { TCPCONN_INITIATORS(TCPCONN_ENUM_ITEM) TCPCONN_BY_COUNT 
 enum tcpconn_mark { TCPCONN_MARKS(TCPCONN_ENUM_ITEM) TCPCONN_MARK_COUNT };
 enum tcpconn_role_kind { TCPCONN_ROLES(TCPCONN_ENUM_ITEM) TCPCONN_ROLE_COUNT };
 enum tcpconn_leg_basis { TCPCONN_LEG_BASES(TCPCONN_ENUM_ITEM) TCPCONN_LEG_COUNT };
+enum tcpconn_rtt_bucket { TCPCONN_RTT_BUCKETS(TCPCONN_ENUM_ITEM) TCPCONN_RTT_BUCKET_COUNT };
 #undef TCPCONN_ENUM_ITEM
 
 const char *tcpconn_handshake_state_name(enum tcpconn_handshake_state s);
@@ -137,6 +146,9 @@ const char *tcpconn_initiator_name(enum tcpconn_initiator i);
 const char *tcpconn_mark_name(enum tcpconn_mark m);
 const char *tcpconn_role_kind_name(enum tcpconn_role_kind r);
 const char *tcpconn_leg_basis_name(enum tcpconn_leg_basis b);
+const char *tcpconn_rtt_bucket_name(enum tcpconn_rtt_bucket b);
+/* The bucket of an RTT leg; TCPCONN_RTT_BUCKET_COUNT for TCPCONN_NO_TIME (not measured). */
+enum tcpconn_rtt_bucket tcpconn_rtt_bucket_of(uint64_t ns);
 /* Name to enum; returns false when unknown. */
 bool tcpconn_teardown_style_from_name(const char *name, enum tcpconn_teardown_style *out);
 

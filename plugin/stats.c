@@ -30,8 +30,7 @@
 #define ROW_STATE "Handshake state"
 #define ROW_SERVER_RTT "Handshake server RTT"
 #define ROW_CLIENT_RTT "Handshake client RTT"
-#define NBUCKETS 5
-static const char *const bucket_names[NBUCKETS] = { "< 1 ms", "1-10 ms", "10-100 ms", "100 ms-1 s", ">= 1 s" };
+#define NBUCKETS TCPCONN_RTT_BUCKET_COUNT
 
 /* A connection's category, as queued to the tap. */
 struct stats_rec {
@@ -44,21 +43,6 @@ struct stats_rec {
 };
 
 static int stats_tap = -1;
-
-static uint8_t bucket_of(uint64_t ns)
-{
-    if (ns == TCPCONN_NO_TIME)
-        return NBUCKETS;
-    if (ns < 1000000u)
-        return 0;
-    if (ns < 10000000u)
-        return 1;
-    if (ns < 100000000u)
-        return 2;
-    if (ns < 1000000000u)
-        return 3;
-    return 4;
-}
 
 /* The category packed in a word, bit 31 set (0 means "none queued yet"). */
 static uint32_t pack(const struct stats_rec *r)
@@ -95,8 +79,8 @@ void tcpconn_stats_packet(const struct tcpconn_render_ctx *ctx)
         .style = (uint8_t)sum.style,
         .initiator = (uint8_t)sum.initiator,
         .handshake = (uint8_t)sum.handshake,
-        .server_bucket = bucket_of(sum.server_rtt_ns),
-        .client_bucket = bucket_of(sum.client_rtt_ns),
+        .server_bucket = tcpconn_rtt_bucket_of(sum.server_rtt_ns),
+        .client_bucket = tcpconn_rtt_bucket_of(sum.client_rtt_ns),
     };
 
     if (!ctx->final && queued) {
@@ -155,10 +139,10 @@ static void stats_tree_init_cb(stats_tree *st)
                                STAT_DT_INT, FALSE);
     ts->rtt_node[0] = stats_tree_create_node(st, ROW_SERVER_RTT, 0, STAT_DT_INT, TRUE);
     for (int b = 0; b < NBUCKETS; b++)
-        stats_tree_create_node(st, bucket_names[b], ts->rtt_node[0], STAT_DT_INT, FALSE);
+        stats_tree_create_node(st, tcpconn_rtt_bucket_name((enum tcpconn_rtt_bucket)b), ts->rtt_node[0], STAT_DT_INT, FALSE);
     ts->rtt_node[1] = stats_tree_create_node(st, ROW_CLIENT_RTT, 0, STAT_DT_INT, TRUE);
     for (int b = 0; b < NBUCKETS; b++)
-        stats_tree_create_node(st, bucket_names[b], ts->rtt_node[1], STAT_DT_INT, FALSE);
+        stats_tree_create_node(st, tcpconn_rtt_bucket_name((enum tcpconn_rtt_bucket)b), ts->rtt_node[1], STAT_DT_INT, FALSE);
 }
 
 static void stats_tree_cleanup_cb(stats_tree *st)
@@ -203,7 +187,7 @@ static void count(stats_tree *st, struct tree_state *ts, uint32_t packed, int de
         for (int b = 0; b < NBUCKETS; b++)
             measured += ts->bucket_count[l][b];
         set_stat_node(st, rtt_rows[l], 0, TRUE, (gint)measured);
-        set_stat_node(st, bucket_names[leg[l]], ts->rtt_node[l], FALSE, (gint)ts->bucket_count[l][leg[l]]);
+        set_stat_node(st, tcpconn_rtt_bucket_name((enum tcpconn_rtt_bucket)leg[l]), ts->rtt_node[l], FALSE, (gint)ts->bucket_count[l][leg[l]]);
     }
 }
 

@@ -629,6 +629,13 @@ static void test_names(void)
     }
     CHECK_U64(&tc, "unknown style name", tcpconn_teardown_style_from_name("five-way", &st), 0);
     CHECK_STR(&tc, "out of range", tcpconn_teardown_style_name((enum tcpconn_teardown_style)99), "?");
+    /* RTT buckets: each boundary belongs to the bucket above it. */
+    CHECK_STR(&tc, "bucket 999999 ns", tcpconn_rtt_bucket_name(tcpconn_rtt_bucket_of(999999u)), "< 1 ms");
+    CHECK_STR(&tc, "bucket 1 ms", tcpconn_rtt_bucket_name(tcpconn_rtt_bucket_of(1000000u)), "1-10 ms");
+    CHECK_STR(&tc, "bucket 10 ms", tcpconn_rtt_bucket_name(tcpconn_rtt_bucket_of(10000000u)), "10-100 ms");
+    CHECK_STR(&tc, "bucket 100 ms", tcpconn_rtt_bucket_name(tcpconn_rtt_bucket_of(100000000u)), "100 ms-1 s");
+    CHECK_STR(&tc, "bucket 1 s", tcpconn_rtt_bucket_name(tcpconn_rtt_bucket_of(1000000000u)), ">= 1 s");
+    CHECK_U64(&tc, "bucket of no time", tcpconn_rtt_bucket_of(TCPCONN_NO_TIME), TCPCONN_RTT_BUCKET_COUNT);
 }
 
 int main(void)
