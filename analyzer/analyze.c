@@ -69,8 +69,12 @@ static void finish_flow(struct analysis *a, struct flow *f, bool expired)
         return;
     f->done = true;
     f->finish_ns = a->now_ns;
-    if (!f->conn)
+    if (!f->conn) {
+        /* only quoted in ICMP errors, never seen itself: numbered, nothing to report */
+        if (f->quoted_first && !order_submit(a->order, f->stream, NULL))
+            a->out_of_memory = true;
         return;
+    }
     struct conn_record rec;
     memset(&rec, 0, sizeof rec);
     rec.stream = f->stream;
@@ -254,7 +258,9 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
     if (l.is_new && !l.reused && !heap_push(&a->timers, f, NEVER))
         return EXIT_NOMEM;
     if (l.is_new) {
-        if (f->unanalysed) {
+        if (f->unanalysed && pkt->in_error && !pkt->tunnelled && !number_only) {
+            f->quoted_first = true; /* an ICMP error quoted it first: wait for its own segments */
+        } else if (f->unanalysed) {
             f->done = true; /* numbered, never analysed */
             if (!order_submit(a->order, f->stream, NULL))
                 return EXIT_NOMEM;
@@ -271,6 +277,15 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
     if (pkt->in_error) {
         a->n.not_tcp++; /* an ICMP error */
         return EXIT_OK;
+    }
+    if (f->quoted_first && f->unanalysed && !pkt->tunnelled && !f->done) {
+        /* The connection's own first segment, after an ICMP error that quoted it. */
+        f->unanalysed = false;
+        f->ep0_side = l.side;
+        f->conn = malloc(sizeof *f->conn);
+        if (!f->conn)
+            return EXIT_NOMEM;
+        tcpconn_init(f->conn, f->ep[f->ep0_side].port, f->ep[!f->ep0_side].port);
     }
     if (pkt->tunnelled || f->unanalysed) {
         a->n.tunnelled++;

@@ -101,6 +101,7 @@ static void new_stream(struct flowtable *t, struct flow *f, const struct tcpconn
     f->base_set[0] = f->base_set[1] = false;
     f->base_seq[0] = f->base_seq[1] = 0;
     f->unanalysed = unanalysed;
+    f->quoted_first = false;
     f->done = false;
     f->lingering = false;
     f->ep0_side = 0;

@@ -45,6 +45,8 @@ struct flow {
     bool base_set[2];
     bool unanalysed;             /* the stream's first packet was tunnelled or quoted in an
                                     ICMP error: the stream is numbered, never analysed */
+    bool quoted_first;           /* ... quoted in an ICMP error: the connection's own first
+                                    segment may still come, and then it is analysed */
     bool done;                   /* reported (finished, or superseded): a tombstone */
     bool lingering;              /* finished, still fed late segments until reported */
     uint8_t ep0_side;            /* which ep[] is the core's endpoint 0 */
