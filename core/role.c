@@ -35,7 +35,6 @@ static bool handshake_role(const struct tcpconn_summary *s, uint32_t frame, enum
     return true;
 }
 
-/* In a simultaneous close the two ACKs come in either order: the later one completes it. */
 static bool teardown_role(const struct tcpconn_summary *s, uint32_t frame, tcpconn_endpoint from,
                           enum tcpconn_mark mark, struct tcpconn_role *r)
 {
@@ -58,6 +57,7 @@ static bool teardown_role(const struct tcpconn_summary *s, uint32_t frame, tcpco
         else
             *r = make(TCPCONN_ROLE_PASSIVE_FIN, 3, 4, TCPCONN_NO_FRAME, s->ack_of_fin_b_frame);
     } else if (s->fins_crossed && (frame == s->ack_of_fin_a_frame || frame == s->ack_of_fin_b_frame)) {
+        /* After crossed FINs the two ACKs come in either order: the later one completes it. */
         uint32_t fin = frame == s->ack_of_fin_a_frame ? s->fin_a_frame : s->fin_b_frame;
         bool last = frame == s->close_frame;
         *r = make(last ? TCPCONN_ROLE_FINAL_ACK : TCPCONN_ROLE_ACK_OF_FIN, last ? 4 : 3, 4, fin, TCPCONN_NO_FRAME);
