@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out.h"
+
 struct report {
     FILE *out;
     enum report_format fmt;
@@ -32,94 +34,126 @@ struct report *report_new(FILE *out, enum report_format fmt, const char *file, b
     return r;
 }
 
-static void json_string(FILE *out, const char *s)
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_string(struct out *o, const char *s)
 {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
+    out_char(o, '"');
+    for (;;) {
+        size_t plain = 0; /* a run of characters that need no escape */
+        while ((unsigned char)s[plain] >= 0x20 && s[plain] != '"' && s[plain] != '\\')
+            plain++;
+        out_bytes(o, s, plain);
+        s += plain;
+        if (!*s)
+            break;
+        unsigned char c = (unsigned char)*s++;
+        char esc[6] = {'\\', (char)c};
+        size_t n = 2;
+        if (c < 0x20) { /* \u00XX, lower-case hex as printf's %04x */
+            static const char hex[] = "0123456789abcdef";
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        out_bytes(o, esc, n);
     }
-    fputc('"', out);
+    out_char(o, '"');
 }
 
-static void json_time(FILE *out, uint64_t ns)
+static void json_bool(struct out *o, bool b) { out_str(o, b ? "true" : "false"); }
+
+static void json_time(struct out *o, uint64_t ns)
 {
     if (ns == TCPCONN_NO_TIME)
-        fputs("null", out);
+        out_str(o, "null");
     else
-        fprintf(out, "%" PRIu64 ".%09" PRIu64, ns / 1000000000u, ns % 1000000000u);
+        out_seconds_ns(o, ns);
 }
 
-static void json_frame(FILE *out, const char *name, uint32_t frame, bool comma)
+/* "name":frame (or null), then a comma unless it is the last member */
+static void json_frame(struct out *o, const char *name, uint32_t frame, bool comma)
 {
-    fprintf(out, "\"%s\":", name);
+    out_char(o, '"');
+    out_str(o, name);
+    out_str(o, "\":");
     if (frame == TCPCONN_NO_FRAME)
-        fputs("null", out);
+        out_str(o, "null");
     else
-        fprintf(out, "%" PRIu32, frame);
+        out_u64(o, frame);
     if (comma)
-        fputc(',', out);
+        out_char(o, ',');
 }
 
-void report_json(FILE *out, const struct conn_record *rec, const char *file)
+static void json_record(struct out *o, const struct conn_record *rec, const char *file)
 {
     const struct tcpconn_summary *s = &rec->sum;
-    fputc('{', out);
+    out_char(o, '{');
     if (file) {
-        fputs("\"file\":", out);
-        json_string(out, file);
-        fputc(',', out);
+        out_str(o, "\"file\":");
+        json_string(o, file);
+        out_char(o, ',');
     }
-    fprintf(out, "\"stream\":%" PRIu32 ",\"first_frame\":%" PRIu32 ",", rec->stream,
-            rec->first_frame);
-    fputs("\"client\":", out);
-    json_string(out, rec->client);
-    fputs(",\"server\":", out);
-    json_string(out, rec->server);
-    fprintf(out, ",\"roles_inferred\":%s", s->roles_inferred ? "true" : "false");
+    out_str(o, "\"stream\":");
+    out_u64(o, rec->stream);
+    out_str(o, ",\"first_frame\":");
+    out_u64(o, rec->first_frame);
+    out_str(o, ",\"client\":");
+    json_string(o, rec->client);
+    out_str(o, ",\"server\":");
+    json_string(o, rec->server);
+    out_str(o, ",\"roles_inferred\":");
+    json_bool(o, s->roles_inferred);
 
-    fputs(",\"handshake\":{\"state\":", out);
-    json_string(out, tcpconn_handshake_state_name(s->handshake));
-    fputs(",\"rtt\":", out);
-    json_time(out, s->rtt_ns);
-    fputs(",\"server_rtt\":", out);
-    json_time(out, s->server_rtt_ns);
-    fputs(",\"client_rtt\":", out);
-    json_time(out, s->client_rtt_ns);
-    fprintf(out,
-            ",\"rtt_ambiguous\":%s,\"syn_retransmissions\":%" PRIu32
-            ",\"synack_retransmissions\":%" PRIu32 "}",
-            s->rtt_ambiguous ? "true" : "false", s->syn_retransmissions,
-            s->synack_retransmissions);
+    out_str(o, ",\"handshake\":{\"state\":");
+    json_string(o, tcpconn_handshake_state_name(s->handshake));
+    out_str(o, ",\"rtt\":");
+    json_time(o, s->rtt_ns);
+    out_str(o, ",\"server_rtt\":");
+    json_time(o, s->server_rtt_ns);
+    out_str(o, ",\"client_rtt\":");
+    json_time(o, s->client_rtt_ns);
+    out_str(o, ",\"rtt_ambiguous\":");
+    json_bool(o, s->rtt_ambiguous);
+    out_str(o, ",\"syn_retransmissions\":");
+    out_u64(o, s->syn_retransmissions);
+    out_str(o, ",\"synack_retransmissions\":");
+    out_u64(o, s->synack_retransmissions);
+    out_char(o, '}');
 
-    fputs(",\"teardown\":{\"style\":", out);
-    json_string(out, tcpconn_teardown_style_name(s->style));
-    fputs(",\"initiator\":", out);
+    out_str(o, ",\"teardown\":{\"style\":");
+    json_string(o, tcpconn_teardown_style_name(s->style));
+    out_str(o, ",\"initiator\":");
     if (s->initiator == TCPCONN_BY_NONE)
-        fputs("null", out);
+        out_str(o, "null");
     else
-        json_string(out, tcpconn_initiator_name(s->initiator));
-    fputs(",\"duration\":", out);
-    json_time(out, s->teardown_duration_ns);
-    fprintf(out, ",\"half_close_bytes\":%" PRIu32 "}", s->half_close_bytes);
+        json_string(o, tcpconn_initiator_name(s->initiator));
+    out_str(o, ",\"duration\":");
+    json_time(o, s->teardown_duration_ns);
+    out_str(o, ",\"half_close_bytes\":");
+    out_u64(o, s->half_close_bytes);
+    out_char(o, '}');
 
-    fputs(",\"frames\":{", out);
-    json_frame(out, "syn", s->syn_frame, true);
-    json_frame(out, "synack", s->synack_frame, true);
-    json_frame(out, "handshake_ack", s->hs_ack_frame, true);
-    json_frame(out, "first_fin", s->fin_a_frame, true);
-    json_frame(out, "second_fin", s->fin_b_frame, true);
-    json_frame(out, "rst", s->rst_frame, true);
-    json_frame(out, "close", s->close_frame, false);
-    fputc('}', out);
+    out_str(o, ",\"frames\":{");
+    json_frame(o, "syn", s->syn_frame, true);
+    json_frame(o, "synack", s->synack_frame, true);
+    json_frame(o, "handshake_ack", s->hs_ack_frame, true);
+    json_frame(o, "first_fin", s->fin_a_frame, true);
+    json_frame(o, "second_fin", s->fin_b_frame, true);
+    json_frame(o, "rst", s->rst_frame, true);
+    json_frame(o, "close", s->close_frame, false);
+    out_char(o, '}');
     if (rec->expired) /* only when true, so that ordinary output is unchanged */
-        fputs(",\"expired\":true", out);
-    fputc('}', out);
+        out_str(o, ",\"expired\":true");
+    out_char(o, '}');
+}
+
+void report_json(FILE *file, const struct conn_record *rec, const char *name)
+{
+    struct out o;
+    out_init(&o, file);
+    json_record(&o, rec, name);
+    out_flush(&o);
 }
 
 static char *cell_ms(uint64_t ns)
@@ -191,8 +225,11 @@ void report_conn(const struct conn_record *rec, void *report)
 {
     struct report *r = report;
     if (r->fmt == REPORT_JSON) {
-        report_json(r->out, rec, r->with_file ? r->file : NULL);
-        fputc('\n', r->out);
+        struct out o; /* the record and its newline in one fwrite */
+        out_init(&o, r->out);
+        json_record(&o, rec, r->with_file ? r->file : NULL);
+        out_char(&o, '\n');
+        out_flush(&o);
     } else {
         add_row(r, rec);
     }
