@@ -50,24 +50,37 @@ static int endpoint_cmp(const struct flow_endpoint *a, const struct flow_endpoin
     return (int)a->port - (int)b->port;
 }
 
-static uint64_t hash_bytes(uint64_t h, const void *data, size_t n)
+static uint64_t load64(const uint8_t *p)
 {
-    const uint8_t *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ull; /* FNV-1a */
-    }
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static uint64_t rotate32(uint64_t v) { return v << 32 | v >> 32; }
+
+/* A multiply-xorshift finalizer (as in splitmix64): every input bit reaches the low bits
+ * that pick the bucket. */
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 31;
+    h *= 0x7fb5d329728ea185ull;
+    h ^= h >> 27;
+    h *= 0x81dadef4bc2dd44dull;
+    h ^= h >> 33;
     return h;
 }
 
+/* Hashes the pair as 64-bit words (byte-wise FNV-1a over its 37 bytes was 8 % of the
+ * analyzer's instructions). The second endpoint's words are rotated so that an IPv4
+ * pair's two addresses land in different halves of a word. */
 static uint64_t flow_hash(uint8_t family, const struct flow_endpoint ep[2])
 {
-    uint64_t h = 14695981039346656037ull;
-    h = hash_bytes(h, &family, 1);
-    for (int i = 0; i < 2; i++) {
-        h = hash_bytes(h, ep[i].addr, sizeof ep[i].addr);
-        h = hash_bytes(h, &ep[i].port, sizeof ep[i].port);
-    }
+    uint64_t ports = (uint64_t)ep[0].port << 16 | ep[1].port | (uint64_t)family << 32;
+    uint64_t lo = load64(ep[0].addr) ^ rotate32(load64(ep[1].addr));
+    uint64_t h = mix64(lo + ports * 0x9e3779b97f4a7c15ull); /* odd: spreads the ports */
+    if (family != 4) /* an IPv4 address has only zeros in bytes 8..15 */
+        h = mix64(h ^ load64(ep[0].addr + 8) ^ rotate32(load64(ep[1].addr + 8)));
     return h;
 }
 
