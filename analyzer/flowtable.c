@@ -42,6 +42,8 @@ void flowtable_free(struct flowtable *t)
     free(t);
 }
 
+_Static_assert(sizeof(struct flow_endpoint) == 18, "flow_endpoint compared with memcmp");
+
 static int endpoint_cmp(const struct flow_endpoint *a, const struct flow_endpoint *b)
 {
     int c = memcmp(a->addr, b->addr, sizeof a->addr);
@@ -141,11 +143,15 @@ bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16]
         side = 1;
     }
 
-    memset(out, 0, sizeof *out);
+    /* not memset: out->superseded is only read when out->reused is set */
+    out->flow = NULL;
+    out->side = 0;
+    out->is_new = out->reused = false;
+    out->superseded.conn = NULL;
     size_t i = flow_hash(family, ep) & (t->nbuckets - 1);
     struct flow *f = t->bucket[i];
-    while (f && !(f->family == family && endpoint_cmp(&f->ep[0], &ep[0]) == 0 &&
-                  endpoint_cmp(&f->ep[1], &ep[1]) == 0))
+    /* both endpoints at once (flow_endpoint has no padding) */
+    while (f && !(f->family == family && memcmp(f->ep, ep, sizeof ep) == 0))
         f = f->next;
 
     if (!f) {
