@@ -239,6 +239,24 @@ static void tcp_timestamp_option(const uint8_t *opt, size_t len, struct tcpconn_
     }
 }
 
+/* A complete TCP header th of hlen bytes (checked: 20 <= hlen <= captured bytes and
+ * ip_payload_len) -> pkt's ports and segment. */
+static void tcp_fill(const uint8_t *th, size_t hlen, size_t ip_payload_len,
+                     struct decoded_packet *pkt)
+{
+    struct tcpconn_segment *s = &pkt->seg;
+    pkt->sport = be16(th);
+    pkt->dport = be16(th + 2);
+    s->seq = be32(th + 4);
+    s->ack = be32(th + 8);
+    s->flags = th[13];
+    s->window = be16(th + 14);
+    s->payload_len = (uint32_t)(ip_payload_len - hlen);
+    s->has_ts = false;
+    s->tsval = s->tsecr = 0;
+    tcp_timestamp_option(th + 20, hlen - 20, s);
+}
+
 /* b: the TCP header onward; ip_payload_len: TCP header + payload per the IP header. */
 static enum decode_result tcp(struct bytes b, size_t ip_payload_len, struct decoded_packet *pkt)
 {
@@ -277,17 +295,7 @@ static enum decode_result tcp(struct bytes b, size_t ip_payload_len, struct deco
         return malformed(pkt, "TCP options cut by snaplen (%zu of %zu header bytes captured)",
                          b.cap, hlen);
     pkt->numbered = pkt->no_bases = false;
-    struct tcpconn_segment *s = &pkt->seg;
-    pkt->sport = be16(b.p);
-    pkt->dport = be16(b.p + 2);
-    s->seq = be32(b.p + 4);
-    s->ack = be32(b.p + 8);
-    s->flags = b.p[13];
-    s->window = be16(b.p + 14);
-    s->payload_len = (uint32_t)(ip_payload_len - hlen);
-    s->has_ts = false;
-    s->tsval = s->tsecr = 0;
-    tcp_timestamp_option(b.p + 20, hlen - 20, s);
+    tcp_fill(b.p, hlen, ip_payload_len, pkt);
     return DECODE_TCP;
 }
 
@@ -468,11 +476,43 @@ static enum decode_result loopback(uint32_t af, struct bytes b, struct decoded_p
     }
 }
 
+/* The common frame, untagged Ethernet + IPv4 without options + a complete TCP header, in
+ * one function: the general path costs about 300 instructions a packet in calls and
+ * re-checks. It leaves the same pkt as ethernet() would, and returns false without
+ * touching pkt for anything else (a VLAN tag, IP options, a fragment, any header the
+ * general path would call malformed), which then takes the general path. wire >= cap. */
+static bool ethernet_ipv4_tcp(const uint8_t *p, size_t cap, size_t wire, struct decoded_packet *pkt)
+{
+    enum { ETH = 14, IP = 20, TCP = 20 };
+    if (cap < ETH + IP + TCP || be16(p + 12) != 0x0800 || p[ETH] != 0x45 /* v4, 20 bytes */)
+        return false;
+    const uint8_t *ip = p + ETH;
+    size_t total = be16(ip + 2);
+    if (total == 0 || total > wire - ETH) /* as ipv4() */
+        total = wire - ETH;
+    if (total < IP || (be16(ip + 6) & 0x3fff) || ip[9] != 6)
+        return false;
+    const uint8_t *th = ip + IP;
+    size_t len = total - IP; /* TCP header + payload per the IP header */
+    size_t tcp_cap = cap - ETH - IP < len ? cap - ETH - IP : len; /* as ip_payload() */
+    size_t hlen = (size_t)(th[12] >> 4) * 4;
+    if (tcp_cap < TCP || hlen < TCP || len < hlen || tcp_cap < hlen)
+        return false;
+    pkt->family = 4;
+    memcpy(pkt->src, ip + 12, 4);
+    memcpy(pkt->dst, ip + 16, 4);
+    pkt->seg.ip_id = be16(ip + 4);
+    tcp_fill(th, hlen, len, pkt);
+    return true;
+}
+
 enum decode_result decode_frame(int dlt, const uint8_t *data, size_t caplen, size_t wirelen,
                                 struct decoded_packet *pkt)
 {
     struct bytes b = {data, caplen, wirelen < caplen ? caplen : wirelen};
     memset(pkt, 0, sizeof *pkt);
+    if (dlt == DLT_EN10MB && ethernet_ipv4_tcp(b.p, b.cap, b.wire, pkt))
+        return DECODE_TCP;
     switch (dlt) {
     case DLT_EN10MB: return ethernet(b, pkt, 0);
     case DLT_LINUX_SLL:
