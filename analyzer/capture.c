@@ -5,26 +5,40 @@
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
 #include "exitcodes.h"
+
+enum { READ_BUFFER_SIZE = 1 << 20 };
 
 int capture_read(const char *path, FILE *fp, capture_frame_fn fn, void *arg, uint32_t *frames)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     *frames = 0;
 
-    if (!fp)
-        fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    char *readbuf = NULL;
     if (!fp) {
-        fprintf(stderr, "tcpconn-analyze: %s: cannot open: %s\n", path, strerror(errno));
-        return EXIT_OPEN;
+        fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+        if (!fp) {
+            fprintf(stderr, "tcpconn-analyze: %s: cannot open: %s\n", path, strerror(errno));
+            return EXIT_OPEN;
+        }
+        /* libpcap freads every record from fp: with stdio's default 4 KiB buffer that was a
+         * read() system call per 4 KiB of capture. Not for stdin, which pcap_close leaves
+         * open (with a buffer that would be freed); without memory the default stays. */
+        readbuf = fp == stdin ? NULL : malloc(READ_BUFFER_SIZE);
+        if (readbuf && setvbuf(fp, readbuf, _IOFBF, READ_BUFFER_SIZE) != 0) {
+            free(readbuf);
+            readbuf = NULL;
+        }
     }
     pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!p) {
         if (fp != stdin)
             fclose(fp);
+        free(readbuf);
         fprintf(stderr, "tcpconn-analyze: %s: not a pcap or pcapng capture: %s\n", path, errbuf);
         return EXIT_NOT_CAPTURE;
     }
@@ -36,6 +50,7 @@ int capture_read(const char *path, FILE *fp, capture_frame_fn fn, void *arg, uin
                 "Linux cooked (SLL, SLL2), raw IP, BSD loopback\n",
                 path, dlt, name ? name : "unknown");
         pcap_close(p);
+        free(readbuf);
         return EXIT_LINKTYPE;
     }
 
@@ -64,6 +79,7 @@ int capture_read(const char *path, FILE *fp, capture_frame_fn fn, void *arg, uin
         if (rc != EXIT_OK)
             break;
     }
-    pcap_close(p);
+    pcap_close(p); /* closes fp too (unless it is stdin), before its buffer goes */
+    free(readbuf);
     return rc;
 }
