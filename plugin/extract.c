@@ -1,60 +1,38 @@
-/* extract.c: the only place that reads other protocols' fields.
+/* extract.c: the only place that reads what the IP and TCP dissectors left behind.
  *
- * One table of wanted field names with a parallel enum; the names are resolved in the
- * handoff and handed to set_postdissector_wanted_hfids() so that the TCP and IP
- * dissectors fill them in on the first pass even without a visible tree. With several
- * TCP layers (tunnels) the innermost one is used; TCP quoted inside an ICMP or ICMPv6
- * error is not a segment of the connection and is skipped.
- *
- * Every wanted field costs time on every packet (Wireshark must create and index its
- * field_info), so the list is short: tcp.srcport locates the TCP header that Wireshark
- * dissected (its data source and offset), and the fixed header and the timestamp option
- * are read from those bytes. tcp.stream, tcp.len (which needs the IP length) and ip.id
- * come from their fields.
+ * The plugin wants no fields. Wanted fields (set_postdissector_wanted_hfids) would make
+ * tshark build a protocol tree for every packet, which cost more than everything else
+ * the plugin does together (docs/PERFORMANCE.md). Instead, on the first pass:
+ *   - the innermost IP layer set pinfo->net_src with set_address_tvb(), so its data
+ *     points into the bytes of that IP header: that finds the header in its data source
+ *     (the frame, or a decrypted/decapsulated buffer);
+ *   - from there the IPv4 or IPv6 header (extension headers included) leads to the TCP
+ *     header; for a reassembled IP datagram the TCP header starts the reassembled buffer;
+ *   - the header's ports must equal pinfo->srcport/destport, which the TCP dissector
+ *     set: anything that does not add up is skipped, never guessed;
+ *   - tcp.stream is the `stream` of the TCP dissector's conversation data.
+ * TCP quoted inside an ICMP or ICMPv6 error is not a segment of its connection and is
+ * skipped; with TCP inside a tunnel the innermost TCP is analysed (as with the fields).
  */
 #include <wireshark.h>
 #include <epan/packet.h>
-#include <epan/proto.h>
-#include <epan/ftypes/ftypes.h>
+#include <epan/address.h>
+#include <epan/conversation.h>
+#include <epan/ipproto.h>
+#include <epan/dissectors/packet-tcp.h>
+#include <wsutil/pint.h>
 
 #include "packet-tcpconn.h"
 
-#define TCPCONN_WANTED_FIELDS(X)  \
-    X(W_TCP_STREAM, "tcp.stream") \
-    X(W_TCP_SRCPORT, "tcp.srcport") \
-    X(W_TCP_LEN, "tcp.len")       \
-    X(W_IP_ID, "ip.id")
-
-#define W_ENUM(id, name) id,
-enum wanted { TCPCONN_WANTED_FIELDS(W_ENUM) W_COUNT };
-#undef W_ENUM
-
-#define W_NAME(id, name) name,
-static const char *const wanted_name[W_COUNT] = { TCPCONN_WANTED_FIELDS(W_NAME) };
-#undef W_NAME
-
-static int wanted_hf[W_COUNT];
 static int proto_tcp = -1;
 static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
 
 void tcpconn_extract_resolve(void)
 {
-    for (int i = 0; i < W_COUNT; i++)
-        wanted_hf[i] = proto_registrar_get_id_byname(wanted_name[i]);
     proto_tcp = proto_get_id_by_filter_name("tcp");
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
-}
-
-GArray *tcpconn_extract_wanted_hfids(void)
-{
-    GArray *a = g_array_sized_new(FALSE, FALSE, (guint)sizeof(int), W_COUNT);
-    for (int i = 0; i < W_COUNT; i++) {
-        if (wanted_hf[i] > 0)
-            g_array_append_val(a, wanted_hf[i]);
-    }
-    return a;
 }
 
 /* True when an ICMP/ICMPv6 layer comes before the last TCP layer: that TCP header is
@@ -72,124 +50,244 @@ static bool tcp_is_quoted_in_error(packet_info *pinfo)
     return quoted;
 }
 
-/* The occurrence of a wanted field that belongs to TCP layer `layer` (proto_layer_num). */
-static field_info *field_in_layer(proto_tree *tree, enum wanted w, int layer)
+/* Captured bytes from some offset of a data source: cap captured, wire on the wire. */
+struct span {
+    const guint8 *p;
+    guint cap;
+    guint wire;
+};
+
+static struct span span_skip(struct span s, guint n)
 {
-    if (wanted_hf[w] <= 0)
-        return NULL;
-    GPtrArray *a = proto_get_finfo_ptr_array(tree, wanted_hf[w]);
-    if (!a)
-        return NULL;
-    for (guint i = a->len; i-- > 0;) {
-        field_info *fi = (field_info *)g_ptr_array_index(a, i);
-        if (fi->proto_layer_num == layer)
-            return fi;
-    }
-    return NULL;
+    s.p += n;
+    s.cap -= n;
+    s.wire = s.wire > n ? s.wire - n : 0;
+    return s;
 }
 
-static bool uint_in_layer(proto_tree *tree, enum wanted w, int layer, uint32_t *out)
+/* Where the TCP header is, found from the innermost IP header. */
+struct tcp_location {
+    struct span tcp;      /* from the TCP header on, cut at the IP payload's end */
+    guint ip_payload_len; /* TCP header + payload, per the IP header */
+    guint16 ip_id;        /* IPv4 identification, 0 for IPv6 */
+    bool fragment;        /* the TCP header is in a reassembled datagram instead */
+};
+
+static bool locate_ipv4(struct span s, struct tcp_location *loc)
 {
-    field_info *fi = field_in_layer(tree, w, layer);
-    if (!fi)
+    if (s.cap < 20 || s.p[0] >> 4 != 4)
         return false;
-    *out = TCPCONN_FI_UINT(fi);
+    guint ihl = (s.p[0] & 0x0fu) * 4;
+    if (ihl < 20 || s.cap < ihl)
+        return false;
+    guint total = pntoh16(s.p + 2);
+    if (total == 0 || total > s.wire) /* TSO leaves 0; beyond the frame is bogus */
+        total = s.wire;
+    if (total < ihl)
+        return false;
+    loc->ip_id = pntoh16(s.p + 4);
+    loc->fragment = (pntoh16(s.p + 6) & 0x3fff) != 0; /* more fragments, or an offset */
+    if (s.p[9] != IP_PROTO_TCP)
+        return false;
+    loc->tcp = span_skip(s, ihl);
+    loc->ip_payload_len = total - ihl;
     return true;
 }
 
-/* IPv4 identification of the IP header right outside the TCP layer at total layer
- * number `tcp_total_layer`; 0 when the innermost network layer is not IPv4. */
-static uint16_t ip_id_outside(packet_info *pinfo, proto_tree *tree, int tcp_total_layer)
+static bool locate_ipv6(struct span s, struct tcp_location *loc)
 {
-    if (pinfo->src.type != AT_IPv4 || wanted_hf[W_IP_ID] <= 0)
-        return 0;
-    GPtrArray *a = proto_get_finfo_ptr_array(tree, wanted_hf[W_IP_ID]);
-    if (!a)
-        return 0;
-    for (guint i = a->len; i-- > 0;) {
-        field_info *fi = (field_info *)g_ptr_array_index(a, i);
-        if (fi->total_layer_num < tcp_total_layer)
-            return (uint16_t)TCPCONN_FI_UINT(fi);
+    if (s.cap < 40 || s.p[0] >> 4 != 6)
+        return false;
+    guint len = pntoh16(s.p + 4);
+    guint8 next = s.p[6];
+    loc->ip_id = 0;
+    s = span_skip(s, 40);
+    if (len == 0 || len > s.wire) /* jumbogram, TSO, or bogus: the frame's length */
+        len = s.wire;
+    for (;;) {
+        guint hl;
+        switch (next) {
+        case IP_PROTO_HOPOPTS:
+        case IP_PROTO_ROUTING:
+        case IP_PROTO_DSTOPTS:
+            if (s.cap < 2)
+                return false;
+            hl = (s.p[1] + 1u) * 8;
+            break;
+        case IP_PROTO_AH:
+            if (s.cap < 2)
+                return false;
+            hl = (s.p[1] + 2u) * 4;
+            break;
+        case IP_PROTO_FRAGMENT:
+            if (s.cap < 8)
+                return false;
+            loc->fragment = true;
+            next = s.p[0];
+            return next == IP_PROTO_TCP;
+        case IP_PROTO_TCP:
+            loc->tcp = s;
+            loc->ip_payload_len = len;
+            return true;
+        default:
+            return false;
+        }
+        if (len < hl || s.cap < hl)
+            return false;
+        next = s.p[0];
+        s = span_skip(s, hl);
+        len -= hl;
     }
-    return 0;
 }
 
-enum {
-    TCP_HDR_MIN = 20,
-    TCPOPT_EOL = 0,
-    TCPOPT_NOP = 1,
-    TCPOPT_TIMESTAMP = 8,
-    TCPOLEN_TIMESTAMP = 10,
-};
-
-/* The TCP header whose source port field is `fi`: fixed part and timestamp option. */
-static bool read_header(const field_info *fi, struct tcpconn_packet *out)
+/* A reassembled IP datagram is a data source of its own that starts with the TCP header:
+ * the last one whose ports are this packet's. */
+static bool locate_reassembled(packet_info *pinfo, struct tcp_location *loc)
 {
-    tvbuff_t *tvb = fi->ds_tvb;
-    int h = fi->start;
-    if (!tvb || h < 0 || !tvb_bytes_exist(tvb, h, TCP_HDR_MIN))
+    bool found = false;
+    for (GSList *src = pinfo->data_src; src; src = src->next) {
+        tvbuff_t *tvb = get_data_source_tvb((struct data_source *)src->data);
+        guint cap = tvb_captured_length(tvb);
+        if (cap < 20)
+            continue;
+        const guint8 *p = tvb_get_ptr(tvb, 0, cap);
+        if (pntoh16(p) != pinfo->srcport || pntoh16(p + 2) != pinfo->destport)
+            continue;
+        loc->tcp = (struct span){ p, cap, tvb_reported_length(tvb) };
+        loc->ip_payload_len = loc->tcp.wire;
+        found = true;
+    }
+    return found;
+}
+
+enum { TCP_HDR_MIN = 20, TCPOPT_EOL = 0, TCPOPT_NOP = 1, TCPOPT_TIMESTAMP = 8, TCPOLEN_TIMESTAMP = 10 };
+
+static void read_timestamp_option(const guint8 *opt, guint len, struct tcpconn_segment *s)
+{
+    for (guint i = 0; i < len;) {
+        guint8 kind = opt[i];
+        if (kind == TCPOPT_EOL)
+            return;
+        if (kind == TCPOPT_NOP) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+            return; /* malformed option list: stop, as a receiver would */
+        if (kind == TCPOPT_TIMESTAMP && opt[i + 1] == TCPOLEN_TIMESTAMP) {
+            s->has_ts = true;
+            s->tsval = pntoh32(opt + i + 2);
+            s->tsecr = pntoh32(opt + i + 6);
+        }
+        i += opt[i + 1];
+    }
+}
+
+/* The TCP header at loc: fixed part, payload length and timestamp option. */
+static bool read_tcp_header(const struct tcp_location *loc, packet_info *pinfo,
+                            struct tcpconn_packet *out)
+{
+    const guint8 *h = loc->tcp.p;
+    if (loc->tcp.cap < TCP_HDR_MIN)
+        return false;
+    out->srcport = pntoh16(h);
+    out->dstport = pntoh16(h + 2);
+    if (out->srcport != pinfo->srcport || out->dstport != pinfo->destport)
+        return false; /* not the TCP layer that set the ports */
+    guint hdr_len = (h[12] >> 4) * 4u;
+    if (hdr_len < TCP_HDR_MIN || loc->ip_payload_len < hdr_len)
         return false;
 
     struct tcpconn_segment *s = &out->seg;
-    out->srcport = tvb_get_ntohs(tvb, h);
-    out->dstport = tvb_get_ntohs(tvb, h + 2);
-    s->seq = tvb_get_ntohl(tvb, h + 4);
-    s->ack = tvb_get_ntohl(tvb, h + 8);
-    int hdr_len = (tvb_get_uint8(tvb, h + 12) >> 4) * 4;
-    s->flags = tvb_get_uint8(tvb, h + 13);
-    s->window = tvb_get_ntohs(tvb, h + 14);
-
-    if (hdr_len <= TCP_HDR_MIN || !tvb_bytes_exist(tvb, h, hdr_len))
-        return true;
-    for (int o = h + TCP_HDR_MIN, end = h + hdr_len; o < end;) {
-        uint8_t kind = tvb_get_uint8(tvb, o);
-        if (kind == TCPOPT_EOL)
-            break;
-        if (kind == TCPOPT_NOP) {
-            o++;
-            continue;
-        }
-        if (o + 1 >= end)
-            break;
-        int len = tvb_get_uint8(tvb, o + 1);
-        if (len < 2 || o + len > end)
-            break;
-        if (kind == TCPOPT_TIMESTAMP && len == TCPOLEN_TIMESTAMP) {
-            s->has_ts = true;
-            s->tsval = tvb_get_ntohl(tvb, o + 2);
-            s->tsecr = tvb_get_ntohl(tvb, o + 6);
-        }
-        o += len;
-    }
+    s->seq = pntoh32(h + 4);
+    s->ack = pntoh32(h + 8);
+    s->flags = h[13];
+    s->window = pntoh16(h + 14);
+    s->payload_len = loc->ip_payload_len - hdr_len;
+    s->ip_id = loc->ip_id;
+    if (loc->tcp.cap >= hdr_len)
+        read_timestamp_option(h + TCP_HDR_MIN, hdr_len - TCP_HDR_MIN, s);
     return true;
 }
 
-bool tcpconn_extract(packet_info *pinfo, proto_tree *tree, struct tcpconn_packet *out)
+/* tcp.stream: the TCP dissector's conversation data for this packet's endpoints. */
+static bool tcp_stream_of(packet_info *pinfo, uint32_t *stream)
 {
-    if (!tree || wanted_hf[W_TCP_STREAM] <= 0)
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    if (!conv)
         return false;
-    GPtrArray *streams = proto_get_finfo_ptr_array(tree, wanted_hf[W_TCP_STREAM]);
-    if (!streams || streams->len == 0)
+    const struct tcp_analysis *tcpd = (const struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp);
+    if (!tcpd)
+        return false;
+    *stream = tcpd->stream;
+    return true;
+}
+
+/* The IP header that starts `ip`, if it carries this packet's TCP header: fills `out`. */
+static bool try_ip_header(struct span ip, bool v6, packet_info *pinfo, struct tcpconn_packet *out)
+{
+    struct tcp_location loc = { .fragment = false };
+    if (!(v6 ? locate_ipv6(ip, &loc) : locate_ipv4(ip, &loc)))
+        return false;
+    if (loc.fragment && !locate_reassembled(pinfo, &loc))
+        return false;
+    memset(out, 0, sizeof *out);
+    return read_tcp_header(&loc, pinfo, out);
+}
+
+/* The innermost IP header, the one whose addresses are pinfo->net_src and net_dst, in
+ * one of the packet's data sources (the frame, or a decrypted or decapsulated buffer).
+ * When the IP dissector pointed net_src into the header's bytes (IPv4 does), that is
+ * where it is; otherwise (IPv6 copies its addresses) it is the first place where the
+ * two addresses follow each other and a header that leads to this TCP header starts. */
+static bool find_ip_header(packet_info *pinfo, bool v6, struct tcpconn_packet *out)
+{
+    const guint back = v6 ? 8 : 12; /* the source address's offset in the header */
+    const guint alen = v6 ? 16 : 4;
+    guint8 both[32];
+    memcpy(both, pinfo->net_src.data, alen);
+    memcpy(both + alen, pinfo->net_dst.data, alen);
+
+    for (GSList *src = pinfo->data_src; src; src = src->next) {
+        tvbuff_t *tvb = get_data_source_tvb((struct data_source *)src->data);
+        guint cap = tvb_captured_length(tvb);
+        if (cap < back + 2 * alen)
+            continue;
+        const guint8 *base = tvb_get_ptr(tvb, 0, cap);
+        guint wire = tvb_reported_length(tvb);
+        uintptr_t a = (uintptr_t)pinfo->net_src.data, b = (uintptr_t)base;
+        if (a >= b + back && a + alen <= b + cap) {
+            guint off = (guint)(a - b) - back;
+            struct span ip = { base + off, cap - off, wire > off ? wire - off : 0 };
+            return try_ip_header(ip, v6, pinfo, out);
+        }
+        for (guint off = 0; off + back + 2 * alen <= cap; off++) {
+            if (base[off + back] != both[0] || memcmp(base + off + back, both, 2 * alen) != 0)
+                continue;
+            struct span ip = { base + off, cap - off, wire > off ? wire - off : 0 };
+            if (try_ip_header(ip, v6, pinfo, out))
+                return true;
+        }
+    }
+    return false;
+}
+
+bool tcpconn_extract(packet_info *pinfo, struct tcpconn_packet *out)
+{
+    if (pinfo->ptype != PT_TCP || proto_tcp <= 0)
+        return false;
+    bool v6;
+    if (pinfo->net_src.type == AT_IPv4 && pinfo->net_src.len == 4 && pinfo->net_dst.len == 4)
+        v6 = false;
+    else if (pinfo->net_src.type == AT_IPv6 && pinfo->net_src.len == 16 && pinfo->net_dst.len == 16)
+        v6 = true;
+    else
         return false;
     if (tcp_is_quoted_in_error(pinfo))
         return false;
-
-    field_info *stream_fi = (field_info *)g_ptr_array_index(streams, streams->len - 1);
-    int layer = stream_fi->proto_layer_num;
-    field_info *srcport_fi = field_in_layer(tree, W_TCP_SRCPORT, layer);
-    if (!srcport_fi)
+    if (!find_ip_header(pinfo, v6, out) || !tcp_stream_of(pinfo, &out->stream))
         return false;
-
-    memset(out, 0, sizeof *out);
-    if (!read_header(srcport_fi, out))
-        return false;
-    out->stream = TCPCONN_FI_UINT(stream_fi);
-
-    struct tcpconn_segment *s = &out->seg;
-    s->time_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
-    s->frame = pinfo->num;
-    uint32_t len;
-    s->payload_len = uint_in_layer(tree, W_TCP_LEN, layer, &len) ? len : 0;
-    s->ip_id = ip_id_outside(pinfo, tree, stream_fi->total_layer_num);
+    out->seg.time_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
+    out->seg.frame = pinfo->num;
     return true;
 }

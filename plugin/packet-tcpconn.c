@@ -1,5 +1,5 @@
 /* packet-tcpconn.c: registration (fields, subtrees, expert items, preferences) and the
- * post-dissector itself. The first pass reads the TCP fields (extract.c), feeds the
+ * post-dissector itself. The first pass reads the TCP header (extract.c), feeds the
  * core (table.c) and remembers one word per frame; every pass renders (render.c). */
 #include <wireshark.h>
 #include <epan/packet.h>
@@ -19,15 +19,13 @@ struct tcpconn_prefs tcpconn_prefs = {
     .slow_handshake_ms = 200,
 };
 
-static dissector_handle_t tcpconn_handle;
-
 static int dissect_tcpconn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     struct tcpconn_render_ctx ctx = { .tvb = tvb, .pinfo = pinfo, .tree = tree };
 
     if (!PINFO_FD_VISITED(pinfo)) {
         struct tcpconn_packet pkt;
-        if (!tcpconn_extract(pinfo, tree, &pkt))
+        if (!tcpconn_extract(pinfo, &pkt))
             return 0;
         ctx.conn = tcpconn_table_update(pinfo, &pkt, &ctx.mark);
         if (!ctx.conn)
@@ -49,17 +47,10 @@ static void tcpconn_init_routine(void)
 {
     tcpconn_table_init();
     tcpconn_stats_init();
-    /* Wanted fields make Wireshark build a protocol tree for every packet; a disabled
-     * tcpconn (--disable-protocol tcpconn, Analyze > Enabled Protocols) must cost nothing. */
-    if (proto_is_protocol_enabled(find_protocol_by_id(tcpconn_hf.proto)))
-        set_postdissector_wanted_hfids(tcpconn_handle, tcpconn_extract_wanted_hfids());
-    else
-        set_postdissector_wanted_hfids(tcpconn_handle, NULL);
 }
 
 static void tcpconn_cleanup_routine(void)
 {
-    set_postdissector_wanted_hfids(tcpconn_handle, NULL);
     tcpconn_table_cleanup();
     tcpconn_stats_cleanup();
 }
@@ -235,7 +226,7 @@ void proto_register_tcpconn(void)
                                    "client's ACK) is above this many milliseconds.",
                                    10, &tcpconn_prefs.slow_handshake_ms);
 
-    tcpconn_handle = register_dissector("tcpconn", dissect_tcpconn, tcpconn_hf.proto);
+    dissector_handle_t tcpconn_handle = register_dissector("tcpconn", dissect_tcpconn, tcpconn_hf.proto);
     register_postdissector(tcpconn_handle);
     register_init_routine(tcpconn_init_routine);
     register_cleanup_routine(tcpconn_cleanup_routine);

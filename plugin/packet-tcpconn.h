@@ -1,7 +1,7 @@
 /* packet-tcpconn.h: what the plugin's files share.
  *
  *   packet-tcpconn.c  registration (hf, ett, ei, prefs, post-dissector) and the dissector
- *   extract.c         the only code that reads other protocols' fields from the tree
+ *   extract.c         the only code that reads what the IP and TCP dissectors left behind
  *   table.c           per-connection core state and the compact per-frame record
  *   render.c          core results -> tree items, expert info, Info column
  *   stats.c           the "tcpconn" tap and the statistics tree (Statistics menu, -z tcpconn,tree)
@@ -92,7 +92,7 @@ extern struct tcpconn_prefs tcpconn_prefs;
 
 /* ---- extract.c ---- */
 
-/* One TCP packet as read from the tree: the core segment (without its direction,
+/* One TCP packet as read from its headers: the core segment (without its direction,
  * which the connection table decides) plus what identifies the connection. */
 struct tcpconn_packet {
     uint32_t stream;
@@ -101,11 +101,10 @@ struct tcpconn_packet {
     struct tcpconn_segment seg;
 };
 
-void tcpconn_extract_resolve(void);        /* handoff: field names -> hfids */
-GArray *tcpconn_extract_wanted_hfids(void); /* for set_postdissector_wanted_hfids */
-/* Reads the innermost TCP layer. False when the packet has no (analysable) TCP,
- * e.g. TCP quoted inside an ICMP error. */
-bool tcpconn_extract(packet_info *pinfo, proto_tree *tree, struct tcpconn_packet *out);
+void tcpconn_extract_resolve(void); /* handoff: protocol ids */
+/* First pass: reads the innermost TCP layer (no tree needed). False when the packet has
+ * no analysable TCP, e.g. TCP quoted inside an ICMP error. */
+bool tcpconn_extract(packet_info *pinfo, struct tcpconn_packet *out);
 
 /* ---- table.c ---- */
 
