@@ -4,23 +4,17 @@
 
 typedef const struct tcpconn_endpoint_state endpoint;
 
-/* Did this side's first FIN transmission carry an ACK covering the other side's FIN? */
-static bool fin_carried_ack_of(const endpoint *e, const endpoint *other)
-{
-    return (e->flags & TCPCONN_EP_FIN_HAD_ACK) && (other->flags & TCPCONN_EP_FIN) &&
-           seq_gt(e->fin_ack_on_wire, other->fin_seq);
-}
-
 /* The active closer sent the first FIN. ACK numbers say who really sent first when the
- * capture shows them in another order; crossed FINs fall back to capture order. */
-static int active_closer(const struct tcpconn *c)
+ * capture shows them in another order (did one side's first FIN carry an ACK covering the
+ * other side's FIN? facts.h); crossed FINs fall back to capture order. */
+int tcpconn_active_closer(const struct tcpconn *c)
 {
     bool fin0 = c->ep[0].flags & TCPCONN_EP_FIN, fin1 = c->ep[1].flags & TCPCONN_EP_FIN;
     if (!fin0 || !fin1)
         return fin0 ? 0 : fin1 ? 1 : -1;
-    if (fin_carried_ack_of(&c->ep[1], &c->ep[0]))
+    if (fin_carried_ack_of_other(c, 1))
         return 0;
-    if (fin_carried_ack_of(&c->ep[0], &c->ep[1]))
+    if (fin_carried_ack_of_other(c, 0))
         return 1;
     return c->ep[0].fin_frame < c->ep[1].fin_frame ? 0 : 1;
 }
@@ -29,7 +23,7 @@ static int active_closer(const struct tcpconn *c)
  * before the capture ends (an answer may still come, even after an RST it crossed). */
 enum tcpconn_handshake_state tcpconn_decide_handshake(const struct tcpconn *c, bool *known)
 {
-    const endpoint *client = &c->ep[c->client], *server = &c->ep[!c->client];
+    const endpoint *client = &c->ep[conn_client(c)], *server = &c->ep[!conn_client(c)];
     *known = true;
     if ((client->flags & TCPCONN_EP_SYN) && (server->flags & TCPCONN_EP_SYN))
         return TCPCONN_HS_SIMULTANEOUS_OPEN;
@@ -59,12 +53,12 @@ static enum tcpconn_teardown_style teardown_style(const struct tcpconn *c, int a
         *known = false;
         return TCPCONN_TD_OPEN;
     }
-    const endpoint *ea = &c->ep[a], *eb = &c->ep[!a];
+    const endpoint *eb = &c->ep[!a];
     if (!tcpconn_close_completed(c)) {
         *known = false;
         return TCPCONN_TD_INCOMPLETE;
     }
-    if (!fin_carried_ack_of(eb, ea))
+    if (!fin_carried_ack_of_other(c, (unsigned)!a))
         return TCPCONN_TD_SIMULTANEOUS;
     if (eb->new_bytes_at_max_ack > 0)
         return TCPCONN_TD_HALF_CLOSE; /* B's ACK covers A's FIN, so this data came after it */
@@ -73,20 +67,18 @@ static enum tcpconn_teardown_style teardown_style(const struct tcpconn *c, int a
 
 static enum tcpconn_initiator side_of(const struct tcpconn *c, int endpoint_index)
 {
-    return endpoint_index == c->client ? TCPCONN_BY_CLIENT : TCPCONN_BY_SERVER;
+    return endpoint_index == conn_client(c) ? TCPCONN_BY_CLIENT : TCPCONN_BY_SERVER;
 }
-
-static uint64_t later(uint64_t x, uint64_t y) { return x > y ? x : y; }
 
 static void summarize_teardown(const struct tcpconn *c, bool at_end, struct tcpconn_summary *out)
 {
-    int a = active_closer(c);
+    int a = tcpconn_active_closer(c);
     bool known;
     out->style = teardown_style(c, a, &known);
     out->style_known = known || at_end;
     out->active_closer = (int8_t)a;
-    out->rst_from = c->rst_from;
-    out->rst_frame = (c->flags & TCPCONN_C_RST) ? c->rst_frame : TCPCONN_NO_FRAME;
+    out->rst_from = conn_rst_from(c);
+    out->rst_frame = (c->flags & TCPCONN_C_RST) ? c->td.ended.rst_frame : TCPCONN_NO_FRAME;
 
     if (a >= 0) {
         const endpoint *ea = &c->ep[a], *eb = &c->ep[!a];
@@ -101,47 +93,42 @@ static void summarize_teardown(const struct tcpconn *c, bool at_end, struct tcpc
             out->half_close_first_frame = eb->first_new_data_frame;
             out->half_close_last_frame = eb->last_new_data_frame;
         }
-        bool crossed = (eb->flags & TCPCONN_EP_FIN) && !fin_carried_ack_of(eb, ea);
+        bool crossed = (eb->flags & TCPCONN_EP_FIN) && !fin_carried_ack_of_other(c, (unsigned)!a);
         out->fins_crossed = crossed;
         if (crossed || out->ack_of_fin_a_frame != TCPCONN_NO_FRAME || out->fin_b_frame != TCPCONN_NO_FRAME)
             out->teardown_steps = (!crossed && out->ack_of_fin_a_frame == out->fin_b_frame) ? 3 : 4;
     }
 
+    /* Every style with a duration is one of a finished connection: conn.c (finish) computed
+     * the duration and the closing frame then (refused and reset: 0, the RST both starts and
+     * ends it; reset after FIN: from the first FIN to the RST; a completed FIN close: from the
+     * first FIN to the later of the last FIN and its first ack). */
     switch (out->style) {
     case TCPCONN_TD_OPEN:
         break;
     case TCPCONN_TD_REFUSED:
     case TCPCONN_TD_RESET:
-        out->initiator = side_of(c, c->rst_from);
-        out->teardown_duration_ns = 0; /* the RST both starts and ends it */
-        out->close_frame = c->rst_frame;
+        out->initiator = side_of(c, conn_rst_from(c));
+        out->teardown_duration_ns = c->td.ended.duration_ns;
+        out->close_frame = c->td.ended.close_frame;
         break;
-    case TCPCONN_TD_RESET_AFTER_FIN: {
+    case TCPCONN_TD_RESET_AFTER_FIN:
         out->initiator = side_of(c, a);
-        uint64_t first_fin = c->ep[a].fin_time_ns;
-        out->teardown_duration_ns = c->rst_time_ns >= first_fin ? c->rst_time_ns - first_fin : TCPCONN_NO_TIME;
-        out->close_frame = c->rst_frame;
+        out->teardown_duration_ns = c->td.ended.duration_ns;
+        out->close_frame = c->td.ended.close_frame;
         break;
-    }
     case TCPCONN_TD_INCOMPLETE:
         out->initiator = side_of(c, a);
         break;
-    default: { /* a completed FIN close: the later of the last FIN and its first ack */
-        const endpoint *ea = &c->ep[a], *eb = &c->ep[!a];
+    default: /* a completed FIN close */
         out->initiator = out->style == TCPCONN_TD_SIMULTANEOUS ? TCPCONN_BY_BOTH : side_of(c, a);
-        uint64_t start = ea->fin_time_ns < eb->fin_time_ns ? ea->fin_time_ns : eb->fin_time_ns;
-        uint64_t end = later(later(ea->fin_time_ns, eb->fin_time_ns), later(ea->max_ack_time_ns, eb->max_ack_time_ns));
-        out->teardown_duration_ns = end - start;
-        out->close_frame = end == ea->max_ack_time_ns ? ea->max_ack_frame
-                           : end == eb->max_ack_time_ns ? eb->max_ack_frame
-                           : end == eb->fin_time_ns     ? eb->fin_frame
-                                                        : ea->fin_frame;
+        out->teardown_duration_ns = c->td.ended.duration_ns;
+        out->close_frame = c->td.ended.close_frame;
         break;
-    }
     }
 }
 
-static enum tcpconn_leg_basis leg_basis(uint16_t flags, uint16_t ambiguous_flag, uint16_t by_timestamp_flag)
+static enum tcpconn_leg_basis leg_basis(uint32_t flags, uint32_t ambiguous_flag, uint32_t by_timestamp_flag)
 {
     return (flags & ambiguous_flag) ? TCPCONN_LEG_AMBIGUOUS
            : (flags & by_timestamp_flag) ? TCPCONN_LEG_BY_TIMESTAMP : TCPCONN_LEG_SINGLE;
@@ -149,17 +136,17 @@ static enum tcpconn_leg_basis leg_basis(uint16_t flags, uint16_t ambiguous_flag,
 
 static void summarize_handshake(const struct tcpconn *c, bool at_end, struct tcpconn_summary *out)
 {
-    const endpoint *client = &c->ep[c->client], *server = &c->ep[!c->client];
+    const endpoint *client = &c->ep[conn_client(c)], *server = &c->ep[!conn_client(c)];
     bool known;
     if (c->flags & TCPCONN_C_HS_LATCHED) {
-        out->handshake = (enum tcpconn_handshake_state)c->hs_state;
+        out->handshake = conn_hs_state(c);
         known = true;
     } else {
         out->handshake = tcpconn_decide_handshake(c, &known);
     }
     out->handshake_known = known || at_end;
     out->roles_inferred = c->flags & TCPCONN_C_ROLES_INFERRED;
-    out->client = c->client;
+    out->client = conn_client(c);
     out->syn_frame = (client->flags & TCPCONN_EP_SYN) ? client->syn_frame : TCPCONN_NO_FRAME;
     out->syn_retransmissions = client->syn_count > 1 ? client->syn_count - 1u : 0;
     if (out->handshake == TCPCONN_HS_SIMULTANEOUS_OPEN) {
@@ -167,19 +154,19 @@ static void summarize_handshake(const struct tcpconn *c, bool at_end, struct tcp
         return;
     }
     out->synack_retransmissions = server->syn_count > 1 ? server->syn_count - 1u : 0;
-    out->synack_frame = c->synack_frame;
-    out->synack_answers_frame = c->synack_answers_frame;
+    out->synack_frame = conn_synack_frame(c);
+    out->synack_answers_frame = conn_synack_answers_frame(c);
     out->hs_ack_frame = c->hs_ack_frame;
-    out->hs_ack_answers_frame = c->hs_ack_answers_frame;
+    out->hs_ack_answers_frame = conn_hs_ack_answers_frame(c);
     out->server_leg_basis = leg_basis(c->flags, TCPCONN_C_SERVER_LEG_AMBIGUOUS, TCPCONN_C_SERVER_LEG_BY_TS);
     out->client_leg_basis = leg_basis(c->flags, TCPCONN_C_CLIENT_LEG_AMBIGUOUS, TCPCONN_C_CLIENT_LEG_BY_TS);
     out->rtt_ambiguous = out->server_leg_basis == TCPCONN_LEG_AMBIGUOUS || out->client_leg_basis == TCPCONN_LEG_AMBIGUOUS;
     if (c->flags & TCPCONN_C_SERVER_LEG)
-        out->server_rtt_ns = c->server_rtt_ns;
+        out->server_rtt_ns = c->server_leg_ns;
     if (c->flags & TCPCONN_C_CLIENT_LEG)
-        out->client_rtt_ns = c->client_rtt_ns;
+        out->client_rtt_ns = c->client_leg_ns;
     if ((c->flags & TCPCONN_C_SERVER_LEG) && (c->flags & TCPCONN_C_CLIENT_LEG))
-        out->rtt_ns = c->server_rtt_ns + c->client_rtt_ns;
+        out->rtt_ns = c->server_leg_ns + c->client_leg_ns;
 }
 
 void tcpconn_summarize(const struct tcpconn *c, bool at_end, struct tcpconn_summary *out)

@@ -11,11 +11,15 @@
 /* Two copies of one transmission closer than this are a SPAN duplicate (SPEC.md). */
 #define DUPLICATE_WINDOW_NS 1000000u
 
+/* The ports are only read by decide_roles at the first segment: what it needs of them (equal,
+ * or which endpoint has the higher one) is kept instead. */
 void tcpconn_init(struct tcpconn *c, uint16_t port0, uint16_t port1)
 {
     memset(c, 0, sizeof *c);
-    c->port[0] = port0;
-    c->port[1] = port1;
+    if (port0 == port1)
+        c->flags |= TCPCONN_C_PORTS_EQUAL;
+    else
+        conn_set_client(c, port1 > port0); /* the higher (ephemeral) port is the client */
 }
 
 /* Identity of a transmission (SPEC.md's list of fields), folded into 32 bits (FNV-1a). */
@@ -51,23 +55,22 @@ static void decide_roles(struct tcpconn *c, const struct tcpconn_segment *s)
 {
     bool syn = s->flags & TCPCONN_SYN, ack = s->flags & TCPCONN_ACK;
     if (syn && !ack && !(s->flags & TCPCONN_RST)) {
-        c->client = s->from;
+        conn_set_client(c, s->from);
         return;
     }
     c->flags |= TCPCONN_C_ROLES_INFERRED;
     if (syn && ack && !(s->flags & TCPCONN_RST))
-        c->client = (uint8_t)!s->from;
-    else if (c->port[0] != c->port[1])
-        c->client = c->port[1] > c->port[0]; /* the higher (ephemeral) port is the client */
-    else
-        c->client = s->from;
+        conn_set_client(c, !s->from);
+    else if (c->flags & TCPCONN_C_PORTS_EQUAL)
+        conn_set_client(c, s->from);
+    /* else: tcpconn_init set the client from the ports */
 }
 
 /* A leg is certain when one transmission preceded the answer, or when the answer's TSecr
  * names the latest transmission and no earlier one could have carried the same TSval.
  * Returns the connection flags that record how the leg was attributed. */
-static uint16_t leg_attribution(const struct tcpconn_endpoint_state *sender, const struct tcpconn_segment *answer,
-                                uint16_t ambiguous_flag, uint16_t by_timestamp_flag)
+static uint32_t leg_attribution(const struct tcpconn_endpoint_state *sender, const struct tcpconn_segment *answer,
+                                uint32_t ambiguous_flag, uint32_t by_timestamp_flag)
 {
     if (sender->syn_count <= 1)
         return 0;
@@ -77,9 +80,19 @@ static uint16_t leg_attribution(const struct tcpconn_endpoint_state *sender, con
     return echo_names_latest ? by_timestamp_flag : ambiguous_flag;
 }
 
-/* A SYN (client) or SYN/ACK (server) transmission: first one or a retransmission. */
-static bool note_syn_transmission(struct tcpconn_endpoint_state *ep, const struct tcpconn_segment *s)
+/* The 64-bit slot that holds endpoint e's latest SYN time until that SYN is answered. */
+static uint64_t *syn_time_slot(struct tcpconn *c, unsigned e)
 {
+    return e == conn_client(c) ? &c->server_leg_ns : &c->client_leg_ns;
+}
+
+/* A SYN (client) or SYN/ACK (server) transmission: first one or a retransmission. Once the
+ * endpoint's SYN was answered its latest time and frame are no longer read (the leg is
+ * measured), so they stay as they were then: the slot holds the leg, the frame names the
+ * transmission the answer answers. */
+static bool note_syn_transmission(struct tcpconn *c, const struct tcpconn_segment *s)
+{
+    struct tcpconn_endpoint_state *ep = &c->ep[s->from];
     bool first = ep->syn_count == 0;
     if (first) {
         ep->isn = s->seq;
@@ -95,8 +108,10 @@ static bool note_syn_transmission(struct tcpconn_endpoint_state *ep, const struc
         ep->syn_tsval_max = s->tsval;
     if (ep->syn_count < UINT16_MAX)
         ep->syn_count++;
-    ep->syn_latest_frame = s->frame;
-    ep->syn_time_ns = s->time_ns;
+    if (!syn_answered(c, s->from)) {
+        ep->syn_latest_frame = s->frame;
+        *syn_time_slot(c, s->from) = s->time_ns;
+    }
     return first;
 }
 
@@ -108,14 +123,14 @@ static enum tcpconn_mark on_syn(struct tcpconn *c, const struct tcpconn_segment 
         ep->flags |= TCPCONN_EP_SYNACK;
         if (ep->flags & TCPCONN_EP_SYN) /* simultaneous open: its ISN came with its SYN */
             return first_synack ? TCPCONN_MARK_SYNACK : TCPCONN_MARK_SYNACK_RETRANSMISSION;
-        bool first = note_syn_transmission(ep, s);
+        bool first = note_syn_transmission(c, s);
         const struct tcpconn_endpoint_state *client = &c->ep[!s->from];
-        if (c->synack_frame == TCPCONN_NO_FRAME && s->from != c->client) {
-            c->synack_frame = s->frame;
-            if ((client->flags & TCPCONN_EP_SYN) && seq_gt(s->ack, client->isn) &&
-                s->time_ns >= client->syn_time_ns) {
-                c->synack_answers_frame = client->syn_latest_frame;
-                c->server_rtt_ns = s->time_ns - client->syn_time_ns;
+        /* The server's first SYN/ACK is the first SYN/ACK (conn_synack_frame). From here on
+         * the client's SYN time and latest frame are frozen (server_synack_seen). */
+        if (first_synack && s->from != conn_client(c)) {
+            uint64_t syn_time = c->server_leg_ns; /* the client's latest SYN */
+            if ((client->flags & TCPCONN_EP_SYN) && seq_gt(s->ack, client->isn) && s->time_ns >= syn_time) {
+                c->server_leg_ns = s->time_ns - syn_time;
                 c->flags |= TCPCONN_C_SERVER_LEG;
                 c->flags |= leg_attribution(client, s, TCPCONN_C_SERVER_LEG_AMBIGUOUS, TCPCONN_C_SERVER_LEG_BY_TS);
             }
@@ -126,27 +141,30 @@ static enum tcpconn_mark on_syn(struct tcpconn *c, const struct tcpconn_segment 
     if (first_syn && (ep->flags & TCPCONN_EP_SYNACK))
         return TCPCONN_MARK_SYN; /* a SYN after its own SYN/ACK: nonsense, record nothing */
     if (first_syn && (c->flags & TCPCONN_C_ROLES_INFERRED) && !(c->ep[!s->from].flags & TCPCONN_EP_SYN) &&
-        s->from == c->client) {
+        s->from == conn_client(c)) {
         /* The SYN was captured after the segment that fixed the roles, and agrees with them:
          * a SYN is in the capture after all, so the roles are no longer inferred. */
-        c->flags &= (uint16_t)~TCPCONN_C_ROLES_INFERRED;
+        c->flags &= ~(uint32_t)TCPCONN_C_ROLES_INFERRED;
     }
     ep->flags |= TCPCONN_EP_SYN;
-    return note_syn_transmission(ep, s) ? TCPCONN_MARK_SYN : TCPCONN_MARK_SYN_RETRANSMISSION;
+    return note_syn_transmission(c, s) ? TCPCONN_MARK_SYN : TCPCONN_MARK_SYN_RETRANSMISSION;
 }
 
 /* The client leg ends at the first client segment that acks the server's SYN/ACK. */
 static void note_handshake_ack(struct tcpconn *c, const struct tcpconn_segment *s)
 {
-    const struct tcpconn_endpoint_state *server = &c->ep[!c->client];
-    if (c->hs_ack_frame != TCPCONN_NO_FRAME || s->from != c->client || !(s->flags & TCPCONN_ACK) ||
+    const struct tcpconn_endpoint_state *server = &c->ep[!conn_client(c)];
+    if (hs_ack_seen(c) || s->from != conn_client(c) || !(s->flags & TCPCONN_ACK) ||
         !(server->flags & TCPCONN_EP_SYNACK) || (server->flags & TCPCONN_EP_SYN) ||
         !seq_gt(s->ack, server->isn))
         return;
+    /* From here on the server's SYN/ACK time and latest frame are frozen (syn_answered):
+     * the frame is the one this ACK answers (conn_hs_ack_answers_frame). */
     c->hs_ack_frame = s->frame;
-    c->hs_ack_answers_frame = server->syn_latest_frame;
-    if (s->time_ns >= server->syn_time_ns) {
-        c->client_rtt_ns = s->time_ns - server->syn_time_ns;
+    c->flags |= TCPCONN_C_HS_ACK_SEEN;
+    uint64_t synack_time = c->client_leg_ns; /* the server's latest SYN/ACK */
+    if (s->time_ns >= synack_time) {
+        c->client_leg_ns = s->time_ns - synack_time;
         c->flags |= TCPCONN_C_CLIENT_LEG;
         c->flags |= leg_attribution(server, s, TCPCONN_C_CLIENT_LEG_AMBIGUOUS, TCPCONN_C_CLIENT_LEG_BY_TS);
     }
@@ -162,22 +180,89 @@ bool tcpconn_is_finished(const struct tcpconn *c)
     return c->flags & TCPCONN_C_FINISHED;
 }
 
+/* The connection is finished: no endpoint fact changes from now on (after_end), so the
+ * teardown's duration and closing frame are final and take the place of the times they are
+ * computed from (td.open becomes td.ended). rst: the first RST, which ends it, or NULL when
+ * the close completed. classify.c reports them for the styles that have them. */
+static void finish(struct tcpconn *c, const struct tcpconn_segment *rst)
+{
+    uint64_t duration = TCPCONN_NO_TIME;
+    uint32_t close_frame = TCPCONN_NO_FRAME;
+    int a = tcpconn_active_closer(c);
+    if (rst) { /* refused, reset (both: the RST starts and ends it) or reset after a FIN */
+        close_frame = rst->frame;
+        duration = 0;
+        if (c->flags & TCPCONN_C_RST_AFTER_FIN) {
+            uint64_t first_fin = c->td.open.fin_time_ns[a];
+            duration = rst->time_ns >= first_fin ? rst->time_ns - first_fin : TCPCONN_NO_TIME;
+        }
+    } else { /* a completed FIN close: the later of the last FIN and its first ack */
+        const uint64_t *fin = c->td.open.fin_time_ns, *ack = c->td.open.max_ack_time_ns;
+        const struct tcpconn_endpoint_state *ea = &c->ep[a], *eb = &c->ep[!a];
+        uint64_t fa = fin[a], fb = fin[!a], ma = ack[a], mb = ack[!a];
+        uint64_t start = fa < fb ? fa : fb;
+        uint64_t end = fa > fb ? fa : fb;
+        end = end > ma ? end : ma;
+        end = end > mb ? end : mb;
+        duration = end - start;
+        close_frame = end == ma   ? ea->max_ack_frame
+                      : end == mb ? eb->max_ack_frame
+                      : end == fb ? eb->fin_frame
+                                  : ea->fin_frame;
+    }
+    c->td.ended.duration_ns = duration;
+    c->td.ended.close_frame = close_frame;
+    c->td.ended.rst_frame = rst ? rst->frame : TCPCONN_NO_FRAME;
+    c->flags |= TCPCONN_C_FINISHED;
+}
+
 static enum tcpconn_mark on_rst(struct tcpconn *c, const struct tcpconn_segment *s)
 {
     if (c->flags & TCPCONN_C_RST)
         return TCPCONN_MARK_RST; /* only the first RST ends the connection */
     c->flags |= TCPCONN_C_RST;
-    c->rst_frame = s->frame;
-    c->rst_time_ns = s->time_ns;
-    c->rst_from = s->from;
-    const struct tcpconn_endpoint_state *client = &c->ep[c->client], *server = &c->ep[!c->client];
-    if (tcpconn_close_completed(c))
+    if (s->from)
+        c->flags |= TCPCONN_C_RST_FROM_1;
+    unsigned client_index = conn_client(c);
+    const struct tcpconn_endpoint_state *client = &c->ep[client_index], *server = &c->ep[!client_index];
+    if (tcpconn_close_completed(c)) { /* then the close finished the connection: td.ended is live */
         c->flags |= TCPCONN_C_RST_AFTER_CLOSE;
-    else if ((c->ep[0].flags | c->ep[1].flags) & TCPCONN_EP_FIN)
+        c->td.ended.rst_frame = s->frame;
+        return TCPCONN_MARK_RST;
+    }
+    if ((c->ep[0].flags | c->ep[1].flags) & TCPCONN_EP_FIN)
         c->flags |= TCPCONN_C_RST_AFTER_FIN;
-    else if (s->from != c->client && (client->flags & TCPCONN_EP_SYN) && !(server->flags & TCPCONN_EP_SEEN))
+    else if (s->from != client_index && (client->flags & TCPCONN_EP_SYN) && !(server->flags & TCPCONN_EP_SEEN))
         c->flags |= TCPCONN_C_REFUSED; /* the server's first word was RST */
+    finish(c, s);
     return TCPCONN_MARK_RST;
+}
+
+/* An endpoint's first FIN. Whether a FIN carried an ACK covering the other side's FIN
+ * (classify.c: the active closer) is only asked once both FINs are recorded, and then
+ * depends on nothing that changes: so it is decided when the second FIN is recorded, and
+ * until then only the first FIN's ACK number is kept (first_fin_ack). */
+static void record_fin(struct tcpconn *c, const struct tcpconn_segment *s, uint32_t fin_seq)
+{
+    struct tcpconn_endpoint_state *ep = &c->ep[s->from];
+    const struct tcpconn_endpoint_state *peer = &c->ep[!s->from];
+    bool had_ack = s->flags & TCPCONN_ACK;
+    ep->flags |= TCPCONN_EP_FIN;
+    ep->fin_seq = fin_seq;
+    ep->fin_frame = s->frame;
+    c->td.open.fin_time_ns[s->from] = s->time_ns;
+    if (had_ack)
+        ep->flags |= TCPCONN_EP_FIN_HAD_ACK;
+    if (!(peer->flags & TCPCONN_EP_FIN)) { /* the first FIN */
+        c->first_fin_ack = had_ack ? s->ack : 0;
+        return;
+    }
+    uint32_t mine = s->from ? TCPCONN_C_FIN1_ACKS_FIN0 : TCPCONN_C_FIN0_ACKS_FIN1;
+    uint32_t peers = s->from ? TCPCONN_C_FIN0_ACKS_FIN1 : TCPCONN_C_FIN1_ACKS_FIN0;
+    if (had_ack && seq_gt(s->ack, peer->fin_seq))
+        c->flags |= mine;
+    if ((peer->flags & TCPCONN_EP_FIN_HAD_ACK) && seq_gt(c->first_fin_ack, fin_seq))
+        c->flags |= peers;
 }
 
 /* Sequence space, ACKs, new data and FINs: everything but SYN bookkeeping and RST. */
@@ -196,7 +281,7 @@ static enum tcpconn_mark on_segment(struct tcpconn *c, const struct tcpconn_segm
         ep->flags |= TCPCONN_EP_HAS_ACK;
         ep->max_ack = s->ack;
         ep->max_ack_frame = s->frame;
-        ep->max_ack_time_ns = s->time_ns;
+        c->td.open.max_ack_time_ns[s->from] = s->time_ns;
         ep->new_bytes_at_max_ack = 0;
         ep->first_new_data_frame = ep->last_new_data_frame = TCPCONN_NO_FRAME;
     }
@@ -217,21 +302,10 @@ static enum tcpconn_mark on_segment(struct tcpconn *c, const struct tcpconn_segm
         ep->next_seq = seq_end;
     ep->flags |= TCPCONN_EP_SEEN;
 
-    if (records_fin) {
-        ep->flags |= TCPCONN_EP_FIN;
-        ep->fin_seq = data_end;
-        ep->fin_frame = s->frame;
-        ep->fin_time_ns = s->time_ns;
-        if (s->flags & TCPCONN_ACK) {
-            ep->flags |= TCPCONN_EP_FIN_HAD_ACK;
-            ep->fin_ack_on_wire = s->ack;
-        }
-    }
-    if (fin) {
+    if (records_fin)
+        record_fin(c, s, data_end);
+    if (fin)
         mark = records_fin ? TCPCONN_MARK_FIN : TCPCONN_MARK_FIN_RETRANSMISSION;
-        if (ep->fin_count < UINT16_MAX)
-            ep->fin_count++;
-    }
     return mark;
 }
 
@@ -254,15 +328,14 @@ static enum tcpconn_mark after_end(struct tcpconn *c, const struct tcpconn_segme
 /* Latch what one-pass readers have been told is final. */
 static void latch(struct tcpconn *c)
 {
-    if (!(c->flags & TCPCONN_C_FINISHED) && ((c->flags & TCPCONN_C_RST) || tcpconn_close_completed(c)))
-        c->flags |= TCPCONN_C_FINISHED;
+    /* (The first RST finishes the connection in on_rst.) */
+    if (!(c->flags & TCPCONN_C_FINISHED) && tcpconn_close_completed(c))
+        finish(c, NULL);
     if (!(c->flags & TCPCONN_C_HS_LATCHED)) {
         bool known;
         enum tcpconn_handshake_state hs = tcpconn_decide_handshake(c, &known);
-        if (known) {
-            c->hs_state = (uint8_t)hs;
-            c->flags |= TCPCONN_C_HS_LATCHED;
-        }
+        if (known)
+            conn_latch_hs_state(c, hs);
     }
 }
 

@@ -39,7 +39,7 @@ typedef uint8_t tcpconn_endpoint;
 /* One captured TCP segment, normalized. Sequence numbers are raw (absolute). */
 struct tcpconn_segment {
     uint64_t time_ns;      /* capture time, ns since any fixed epoch */
-    uint32_t frame;        /* 1-based frame number in the capture */
+    uint32_t frame;        /* 1-based frame number in the capture (0 is TCPCONN_NO_FRAME) */
     uint32_t seq;          /* raw sequence number */
     uint32_t ack;          /* raw acknowledgment number (meaningful with TCPCONN_ACK) */
     uint32_t payload_len;  /* TCP payload bytes */
@@ -155,28 +155,33 @@ bool tcpconn_teardown_style_from_name(const char *name, enum tcpconn_teardown_st
 /* ---- connection state (opaque in spirit: adapters read it only through the API) ---- */
 
 /* One endpoint's facts, updated by tcpconn_update(). For the server, "SYN" below means
- * its SYN/ACK (the segment that carries its initial sequence number). */
+ * its SYN/ACK (the segment that carries its initial sequence number).
+ *
+ * Layout (issue 7): struct tcpconn was 256 bytes and is 192, with the same results for every
+ * input that keeps the API's contract (frame numbers are 1-based: 0 is TCPCONN_NO_FRAME).
+ * Facts read only for a while say until when; core/facts.h has the accessors of what is
+ * packed or derived. Why not 128: each u32 here can decide some summary field or mark
+ * until the connection is finished, and up to eight capture times can matter at once (two
+ * duplicate windows, two handshake slots, two FIN and two max_ack times), each with all of
+ * its 64 bits (times may jump by days, either way, and RTTs are in ns). */
 struct tcpconn_endpoint_state {
-    uint64_t syn_time_ns;           /* latest SYN transmission */
-    uint64_t fin_time_ns;           /* first FIN transmission */
-    uint64_t max_ack_time_ns;       /* when max_ack was first reached */
     uint64_t dup_time_ns;           /* last segment's time, for SPAN duplicates */
-    uint32_t isn;                   /* sequence number of this side's SYN */
+    uint32_t dup_fingerprint;       /* last segment's identity, for SPAN duplicates */
+    uint32_t isn;                   /* sequence number of this side's SYN (handshake only) */
     uint32_t syn_frame;             /* first SYN transmission */
-    uint32_t syn_latest_frame;      /* latest SYN transmission */
+    uint32_t syn_latest_frame;      /* latest SYN transmission until this side's SYN was
+                                       answered (syn_answered in facts.h): then frozen, it is
+                                       the transmission the answer is attributed to */
     uint32_t syn_tsval_max;         /* highest TSval over this side's SYN transmissions */
     uint32_t next_seq;              /* highest sequence end sent so far (seq+len+SYN+FIN) */
     uint32_t fin_seq;               /* sequence number the FIN occupies */
     uint32_t fin_frame;             /* first FIN transmission */
-    uint32_t fin_ack_on_wire;       /* ACK number carried by the first FIN (if it had ACK) */
     uint32_t max_ack;               /* highest ACK number sent */
     uint32_t max_ack_frame;         /* first segment that carried max_ack */
     uint32_t new_bytes_at_max_ack;  /* new payload sent since max_ack was reached */
     uint32_t first_new_data_frame;  /* first such segment */
     uint32_t last_new_data_frame;   /* last such segment */
-    uint32_t dup_fingerprint;       /* last segment's identity, for SPAN duplicates */
-    uint16_t syn_count;             /* SYN transmissions */
-    uint16_t fin_count;             /* FIN transmissions */
+    uint16_t syn_count;             /* SYN transmissions (saturates at UINT16_MAX) */
     uint8_t flags;                  /* TCPCONN_EP_* below */
 };
 
@@ -186,45 +191,80 @@ enum {
     TCPCONN_EP_SYNACK = 0x04,        /* sent a SYN/ACK */
     TCPCONN_EP_FIN = 0x08,           /* sent a FIN (fin_* valid) */
     TCPCONN_EP_HAS_ACK = 0x10,       /* max_ack is valid */
-    TCPCONN_EP_FIN_HAD_ACK = 0x20,   /* fin_ack_on_wire is valid */
+    TCPCONN_EP_FIN_HAD_ACK = 0x20,   /* the first FIN carried an ACK (its number: see first_fin_ack) */
     TCPCONN_EP_SYN_TS_REUSED = 0x40, /* the latest SYN's TSval may equal an earlier one's */
     TCPCONN_EP_SYN_NO_TS = 0x80,     /* a SYN transmission lacked the timestamp option */
 };
 
+/* Capture times of the teardown. Only a completed close and a reset after a FIN have a
+ * duration, and both are final once the connection is finished (tcpconn_is_finished: from
+ * then on no endpoint fact changes), so the duration is computed then and the four times
+ * give their room to it. */
+union tcpconn_teardown_times {
+    struct {                           /* until TCPCONN_C_FINISHED */
+        uint64_t fin_time_ns[2];       /* per endpoint: first FIN transmission */
+        uint64_t max_ack_time_ns[2];   /* per endpoint: when max_ack was first reached */
+    } open;
+    struct {                           /* from TCPCONN_C_FINISHED on */
+        uint64_t duration_ns;          /* the summary's teardown_duration_ns */
+        uint32_t close_frame;          /* the summary's close_frame */
+        uint32_t rst_frame;            /* the first RST, when TCPCONN_C_RST */
+    } ended;
+};
+
 struct tcpconn {
     struct tcpconn_endpoint_state ep[2];
-    uint64_t server_rtt_ns;
-    uint64_t client_rtt_ns;
-    uint64_t rst_time_ns;
+    /* The two handshake legs, each one 64-bit slot used twice: until the leg's answer is
+     * seen it holds the time of the latest transmission being answered; after, the leg. */
+    uint64_t server_leg_ns;        /* the client's latest SYN time until the first SYN/ACK,
+                                      then the server leg (valid with TCPCONN_C_SERVER_LEG) */
+    uint64_t client_leg_ns;        /* the server's latest SYN/ACK time until hs_ack_frame,
+                                      then the client leg (valid with TCPCONN_C_CLIENT_LEG) */
+    union tcpconn_teardown_times td;
     uint32_t first_frame;
-    uint32_t synack_frame;         /* the first SYN/ACK (the server leg's answer) */
-    uint32_t synack_answers_frame; /* the SYN it answers */
     uint32_t hs_ack_frame;         /* the first client segment acking the SYN/ACK */
-    uint32_t hs_ack_answers_frame; /* the SYN/ACK it answers */
-    uint32_t rst_frame;            /* the first RST */
-    uint16_t port[2];              /* ports of endpoints 0 and 1 */
-    uint8_t client;                /* endpoint index of the client */
-    uint8_t rst_from;              /* endpoint index that sent rst_frame */
-    uint8_t hs_state;              /* enum tcpconn_handshake_state, once TCPCONN_C_HS_LATCHED */
-    uint16_t flags;                /* TCPCONN_C_* below */
+    uint32_t first_fin_ack;        /* the ACK number of the first FIN recorded (either side,
+                                      with TCPCONN_EP_FIN_HAD_ACK), until the second FIN */
+    uint32_t flags;                /* TCPCONN_C_* below, and the small fields after them */
 };
+/* Derived, not stored (core/facts.h): the first SYN/ACK frame is the server's syn_frame
+ * once the server sent a SYN/ACK without a SYN of its own; the frames the two legs'
+ * answers answer are the frozen syn_latest_frame of the client and of the server. */
 
 enum {
     TCPCONN_C_ROLES_INFERRED = 0x001,  /* no SYN first: roles from a SYN/ACK or the ports */
     TCPCONN_C_SERVER_LEG_AMBIGUOUS = 0x002, /* Karn's rule: the SYN/ACK could answer several SYNs */
-    TCPCONN_C_RST = 0x004,             /* rst_frame valid */
+    TCPCONN_C_RST = 0x004,             /* td.ended.rst_frame valid */
     TCPCONN_C_RST_AFTER_CLOSE = 0x008, /* the first RST came after a completed close */
     TCPCONN_C_RST_AFTER_FIN = 0x010,   /* a FIN came before the first RST */
     TCPCONN_C_REFUSED = 0x020,         /* the first RST answered the SYN */
-    TCPCONN_C_SERVER_LEG = 0x040,      /* server_rtt valid */
-    TCPCONN_C_CLIENT_LEG = 0x080,      /* client_rtt valid */
+    TCPCONN_C_SERVER_LEG = 0x040,      /* server_leg_ns is the server leg */
+    TCPCONN_C_CLIENT_LEG = 0x080,      /* client_leg_ns is the client leg */
     TCPCONN_C_STARTED = 0x100,         /* a segment was seen */
     TCPCONN_C_CLIENT_LEG_AMBIGUOUS = 0x200, /* the ACK could answer several SYN/ACKs */
     TCPCONN_C_SERVER_LEG_BY_TS = 0x400,     /* several SYNs, the timestamp echo names the latest */
     TCPCONN_C_CLIENT_LEG_BY_TS = 0x800,     /* several SYN/ACKs, the timestamp echo names the latest */
-    TCPCONN_C_FINISHED = 0x1000,       /* the close completed or an RST ended it: teardown latched */
-    TCPCONN_C_HS_LATCHED = 0x2000,     /* hs_state is final (one-pass "known") */
+    TCPCONN_C_FINISHED = 0x1000,       /* the close completed or an RST ended it: teardown latched,
+                                          td.ended valid */
+    TCPCONN_C_HS_LATCHED = 0x2000,     /* the handshake state below is final (one-pass "known") */
+    TCPCONN_C_PORTS_EQUAL = 0x4000,    /* both ports are the same (roles cannot come from them) */
+    TCPCONN_C_FIN0_ACKS_FIN1 = 0x8000,  /* endpoint 0's first FIN carried an ACK covering endpoint 1's FIN */
+    TCPCONN_C_FIN1_ACKS_FIN0 = 0x10000, /* endpoint 1's first FIN carried an ACK covering endpoint 0's FIN */
+    TCPCONN_C_HS_ACK_SEEN = 0x20000,   /* hs_ack_frame was recorded */
+    /* Small fields in the same word (accessors in core/facts.h): */
+    TCPCONN_C_CLIENT_IS_1 = 0x40000,   /* endpoint index of the client (before the first segment:
+                                          the higher port's endpoint) */
+    TCPCONN_C_RST_FROM_1 = 0x80000,    /* endpoint index that sent the first RST */
+    TCPCONN_C_HS_STATE_SHIFT = 20,     /* 3 bits: enum tcpconn_handshake_state, once HS_LATCHED */
+    TCPCONN_C_HS_STATE_MASK = 0x7 << TCPCONN_C_HS_STATE_SHIFT,
 };
+
+/* Issue 7: one connection's state stays small (the analyzer keeps one per live connection,
+ * the plugin one per stream). 192, not the issue's 128: see above the endpoint state. */
+#ifndef __cplusplus
+_Static_assert(sizeof(struct tcpconn) <= 192, "struct tcpconn grew beyond 192 bytes");
+_Static_assert(TCPCONN_HS_COUNT <= 8, "the handshake state no longer fits its 3 bits");
+#endif
 
 /* Start a connection. port0/port1: the ports of endpoints 0 and 1 (for inferring roles). */
 void tcpconn_init(struct tcpconn *c, uint16_t port0, uint16_t port1);

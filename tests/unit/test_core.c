@@ -532,6 +532,96 @@ static void test_one_pass_knowledge(void)
     CHECK_STR(&tc, "style at the final ACK", tcpconn_teardown_style_name(sum.style), "four-way");
 }
 
+/* Issue 7 (the compact struct tcpconn): times are kept to the nanosecond however far apart
+ * (days, either way), frame numbers up to 2^32 - 1, and the handshake's answered frames stay
+ * those of the answers even when SYNs and SYN/ACKs are sent again after them. */
+#define DAY_NS 86400000000000ull
+
+static struct tcpconn_segment seg_at(uint64_t t, uint32_t frame, uint8_t from, uint8_t flags, uint32_t seq,
+                                     uint32_t ack, uint32_t len)
+{
+    return (struct tcpconn_segment){.time_ns = t, .frame = frame, .seq = seq, .ack = ack, .payload_len = len,
+                                    .window = 1000, .flags = flags, .from = from}; /* ip_id 0: IPv6 */
+}
+
+static void test_long_connection(void)
+{
+    static const struct tcase tc = {"long connection (ns, days, frames near 2^32)", __LINE__, 40000, 80, NULL, 0, {0}};
+    const uint64_t t0 = (1ull << 62) + 123; /* any epoch */
+    const uint32_t f0 = 4294967000u;
+    const uint64_t syn2 = t0 + 3 * DAY_NS + 7, synack = syn2 + 123457, ack = synack + 654321;
+    const uint64_t fin_a = t0 + 5 * DAY_NS + 1, ack_a = fin_a + 2 * DAY_NS + 5, fin_b = ack_a + 6, last = fin_b + 999;
+    const struct tcpconn_segment segs[] = {
+        seg_at(t0, f0, C, SY, 1000, 0, 0),
+        seg_at(syn2, f0 + 1, C, SY, 1000, 0, 0),
+        seg_at(synack, f0 + 2, S, SY | A, 5000, 1001, 0),
+        seg_at(ack, f0 + 3, C, A, 1001, 5001, 0),
+        seg_at(ack + 1000000000u, f0 + 10, S, SY | A, 5000, 1001, 0), /* sent again after the ACK */
+        seg_at(ack + 2000000000u, f0 + 11, C, SY, 1000, 0, 0),       /* and a late SYN */
+        seg_at(fin_a, f0 + 100, C, F | A, 1001, 5001, 0),
+        seg_at(ack_a, f0 + 101, S, A, 5001, 1002, 0),
+        seg_at(fin_b, f0 + 102, S, F | A, 5001, 1002, 0),
+        seg_at(last, 4294967295u, C, A, 1002, 5002, 0),
+    };
+    struct tcpconn c;
+    struct tcpconn_summary sum;
+    tcpconn_init(&c, 40000, 80);
+    for (unsigned i = 0; i < N(segs); i++)
+        tcpconn_update(&c, &segs[i]);
+    tcpconn_summarize(&c, true, &sum);
+    CHECK_STR(&tc, "handshake", tcpconn_handshake_state_name(sum.handshake), "complete");
+    CHECK_U64(&tc, "server leg (from the latest SYN)", sum.server_rtt_ns, 123457u);
+    CHECK_U64(&tc, "client leg", sum.client_rtt_ns, 654321u);
+    CHECK_U64(&tc, "rtt", sum.rtt_ns, 123457u + 654321u);
+    CHECK_U64(&tc, "synack frame", sum.synack_frame, f0 + 2);
+    CHECK_U64(&tc, "synack answers", sum.synack_answers_frame, f0 + 1);
+    CHECK_U64(&tc, "hs ack frame", sum.hs_ack_frame, f0 + 3);
+    CHECK_U64(&tc, "hs ack answers", sum.hs_ack_answers_frame, f0 + 2);
+    CHECK_U64(&tc, "syn retransmissions", sum.syn_retransmissions, 2);
+    CHECK_U64(&tc, "synack retransmissions", sum.synack_retransmissions, 1);
+    CHECK_STR(&tc, "style", tcpconn_teardown_style_name(sum.style), "four-way");
+    CHECK_U64(&tc, "duration (days, to the ns)", sum.teardown_duration_ns, last - fin_a);
+    CHECK_U64(&tc, "close frame", sum.close_frame, 4294967295u);
+    CHECK_U64(&tc, "ack of fin b", sum.ack_of_fin_b_frame, 4294967295u);
+
+    /* A reset after a FIN, days later; and one whose capture time went back before the FIN. */
+    for (int back = 0; back < 2; back++) {
+        const uint64_t rst = back ? fin_a - 1 : fin_a + 4 * DAY_NS + 3;
+        const struct tcpconn_segment r[] = {
+            seg_at(t0, f0, S, P | A, 5001, 1001, 100),
+            seg_at(fin_a, f0 + 1, C, F | A, 1001, 5101, 0),
+            seg_at(rst, f0 + 2, S, R, 5101, 0, 0),
+        };
+        tcpconn_init(&c, 40000, 80);
+        for (unsigned i = 0; i < N(r); i++)
+            tcpconn_update(&c, &r[i]);
+        tcpconn_summarize(&c, true, &sum);
+        CHECK_STR(&tc, "reset after fin", tcpconn_teardown_style_name(sum.style), "reset-after-fin");
+        CHECK_U64(&tc, "reset after fin: duration", sum.teardown_duration_ns, back ? TCPCONN_NO_TIME : 4 * DAY_NS + 3);
+        CHECK_U64(&tc, "reset after fin: rst frame", sum.rst_frame, f0 + 2);
+        CHECK_U64(&tc, "reset after fin: close frame", sum.close_frame, f0 + 2);
+        CHECK_U64(&tc, "reset after fin: rst from", sum.rst_from, 1);
+    }
+
+    /* SPAN duplicates: within 1 ms after the first copy, per endpoint, even when the other
+     * side's segment in between is days away (capture times that jump back). */
+    const struct tcpconn_segment d[] = {
+        seg_at(t0, 1, C, A, 1001, 5001, 0),
+        seg_at(t0 + 999999, 2, C, A, 1001, 5001, 0),
+        seg_at(t0 + 1000000, 3, C, A, 1001, 5001, 0),
+        seg_at(t0 + 5 * DAY_NS, 4, S, A, 5001, 1001, 0),
+        seg_at(t0 + 1000001, 5, C, A, 1001, 5001, 0),
+        seg_at(t0 + 5 * DAY_NS + 999999, 6, S, A, 5001, 1001, 0),
+    };
+    static const enum tcpconn_mark want[] = {TCPCONN_MARK_NONE, TCPCONN_MARK_DUPLICATE, TCPCONN_MARK_NONE,
+                                             TCPCONN_MARK_NONE, TCPCONN_MARK_DUPLICATE, TCPCONN_MARK_DUPLICATE};
+    tcpconn_init(&c, 40000, 80);
+    for (unsigned i = 0; i < N(d); i++) {
+        enum tcpconn_mark mark = tcpconn_update(&c, &d[i]);
+        CHECK_STR(&tc, "duplicate mark", tcpconn_mark_name(mark), tcpconn_mark_name(want[i]));
+    }
+}
+
 /* Explanations name the frames of the case; each sentence is read once and kept here. */
 struct explain_case {
     const struct tcase *tc;
@@ -648,7 +738,9 @@ int main(void)
     test_one_pass_knowledge();
     test_names();
     test_explanations();
-    printf("sizeof(struct tcpconn) = %zu bytes\n", sizeof(struct tcpconn));
+    test_long_connection();
+    printf("sizeof(struct tcpconn) = %zu bytes (endpoint state %zu)\n", sizeof(struct tcpconn),
+           sizeof(struct tcpconn_endpoint_state));
     printf("%d checks, %d failed\n", checks, failures);
     return failures != 0;
 }
