@@ -133,14 +133,42 @@ static const char *const short_names[TCPCONN_ROLE_COUNT] = {
     [TCPCONN_ROLE_DUPLICATE] = "duplicate",
 };
 
+/* Appends s to buf (capacity len, always terminated); returns the new length. */
+static unsigned put_str(char *buf, unsigned used, unsigned len, const char *s)
+{
+    while (*s && used + 1 < len)
+        buf[used++] = *s++;
+    buf[used] = '\0';
+    return used;
+}
+
+static unsigned put_uint(char *buf, unsigned used, unsigned len, unsigned v)
+{
+    char digits[12];
+    unsigned n = sizeof digits;
+    digits[--n] = '\0';
+    do {
+        digits[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return put_str(buf, used, len, digits + n);
+}
+
+/* "FIN 1/3", "FIN 1/?" or "duplicate": the plugin's Info column writes one for a quarter of
+ * all packets, so it is built without printf. */
 char *tcpconn_role_short(const struct tcpconn_role *r, char *buf, unsigned len)
 {
-    const char *name = (unsigned)r->kind < TCPCONN_ROLE_COUNT ? short_names[r->kind] : "?";
-    if (r->step == 0)
-        snprintf(buf, len, "%s", name);
-    else if (r->steps == 0)
-        snprintf(buf, len, "%s %u/?", name, (unsigned)r->step);
-    else
-        snprintf(buf, len, "%s %u/%u", name, (unsigned)r->step, (unsigned)r->steps);
+    if (len == 0)
+        return buf;
+    unsigned used = put_str(buf, 0, len, (unsigned)r->kind < TCPCONN_ROLE_COUNT ? short_names[r->kind] : "?");
+    if (r->step != 0) {
+        used = put_str(buf, used, len, " ");
+        used = put_uint(buf, used, len, r->step);
+        used = put_str(buf, used, len, "/");
+        if (r->steps == 0)
+            put_str(buf, used, len, "?");
+        else
+            put_uint(buf, used, len, r->steps);
+    }
     return buf;
 }

@@ -35,19 +35,27 @@ void tcpconn_extract_resolve(void)
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
 }
 
-/* True when an ICMP/ICMPv6 layer comes before the last TCP layer: that TCP header is
- * the quoted part of an error message. */
-static bool tcp_is_quoted_in_error(packet_info *pinfo)
+/* What pinfo->layers says about the packet's TCP layers. */
+struct tcp_layers {
+    int count;   /* TCP layers */
+    bool quoted; /* an ICMP/ICMPv6 layer comes before the last one: that TCP header is
+                    the quoted part of an error message */
+};
+
+static struct tcp_layers tcp_layers_of(packet_info *pinfo)
 {
-    bool error_seen = false, quoted = false;
+    struct tcp_layers t = { 0, false };
+    bool error_seen = false;
     for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
-        if (id == proto_icmp || id == proto_icmpv6)
+        if (id == proto_icmp || id == proto_icmpv6) {
             error_seen = true;
-        else if (id == proto_tcp)
-            quoted = error_seen;
+        } else if (id == proto_tcp) {
+            t.quoted = error_seen;
+            t.count++;
+        }
     }
-    return quoted;
+    return t;
 }
 
 /* Captured bytes from some offset of a data source: cap captured, wire on the wire. */
@@ -210,9 +218,13 @@ static bool read_tcp_header(const struct tcp_location *loc, packet_info *pinfo,
     return true;
 }
 
-/* tcp.stream: the TCP dissector's conversation data for this packet's endpoints. */
-static bool tcp_stream_of(packet_info *pinfo, uint32_t *stream)
+/* tcp.stream: the TCP dissector's conversation data for this packet's endpoints. Only a
+ * SYN can make Wireshark start a new conversation on known endpoints (RST is asked about
+ * too, to be safe); for other segments the stream cache answers. */
+static bool tcp_stream_of(packet_info *pinfo, uint8_t flags, uint32_t *stream)
 {
+    if (!(flags & (TCPCONN_SYN | TCPCONN_RST)) && tcpconn_stream_cache_get(pinfo, stream))
+        return true;
     conversation_t *conv = find_conversation_pinfo(pinfo, 0);
     if (!conv)
         return false;
@@ -220,6 +232,7 @@ static bool tcp_stream_of(packet_info *pinfo, uint32_t *stream)
     if (!tcpd)
         return false;
     *stream = tcpd->stream;
+    tcpconn_stream_cache_put(pinfo, *stream);
     return true;
 }
 
@@ -272,20 +285,34 @@ static bool find_ip_header(packet_info *pinfo, bool v6, struct tcpconn_packet *o
     return false;
 }
 
+/* The address family of the innermost IP layer: 4, 6, or 0 for anything else. */
+static int ip_family(const packet_info *pinfo)
+{
+    if (pinfo->net_src.type == AT_IPv4 && pinfo->net_src.len == 4 && pinfo->net_dst.len == 4)
+        return 4;
+    if (pinfo->net_src.type == AT_IPv6 && pinfo->net_src.len == 16 && pinfo->net_dst.len == 16)
+        return 6;
+    return 0;
+}
+
 bool tcpconn_extract(packet_info *pinfo, struct tcpconn_packet *out)
 {
-    if (pinfo->ptype != PT_TCP || proto_tcp <= 0)
+    if (proto_tcp <= 0)
         return false;
-    bool v6;
-    if (pinfo->net_src.type == AT_IPv4 && pinfo->net_src.len == 4 && pinfo->net_dst.len == 4)
-        v6 = false;
-    else if (pinfo->net_src.type == AT_IPv6 && pinfo->net_src.len == 16 && pinfo->net_dst.len == 16)
-        v6 = true;
-    else
+    struct tcp_layers layers = tcp_layers_of(pinfo);
+    if (layers.count == 0)
         return false;
-    if (tcp_is_quoted_in_error(pinfo))
+    /* A TCP layer this packet does not analyse (quoted in an ICMP error, the outer layer
+     * of TCP in TCP, or one that does not add up) may have started a new stream on its
+     * endpoints unseen: the stream cache forgets everything. */
+    int family = pinfo->ptype == PT_TCP && !layers.quoted ? ip_family(pinfo) : 0;
+    if (family == 0 || !find_ip_header(pinfo, family == 6, out)) {
+        tcpconn_stream_cache_invalidate();
         return false;
-    if (!find_ip_header(pinfo, v6, out) || !tcp_stream_of(pinfo, &out->stream))
+    }
+    if (layers.count > 1)
+        tcpconn_stream_cache_invalidate();
+    if (!tcp_stream_of(pinfo, out->seg.flags, &out->stream))
         return false;
     out->seg.time_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
     out->seg.frame = pinfo->num;

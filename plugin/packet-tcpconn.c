@@ -46,12 +46,14 @@ static int dissect_tcpconn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 static void tcpconn_init_routine(void)
 {
     tcpconn_table_init();
+    tcpconn_stream_cache_init();
     tcpconn_stats_init();
 }
 
 static void tcpconn_cleanup_routine(void)
 {
     tcpconn_table_cleanup();
+    tcpconn_stream_cache_cleanup();
     tcpconn_stats_cleanup();
 }
 

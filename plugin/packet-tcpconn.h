@@ -2,6 +2,7 @@
  *
  *   packet-tcpconn.c  registration (hf, ett, ei, prefs, post-dissector) and the dissector
  *   extract.c         the only code that reads what the IP and TCP dissectors left behind
+ *   stream-cache.c    a memo of tcp.stream per address/port tuple (for extract.c)
  *   table.c           per-connection core state and the compact per-frame record
  *   render.c          core results -> tree items, expert info, Info column
  *   stats.c           the "tcpconn" tap and the statistics tree (Statistics menu, -z tcpconn,tree)
@@ -105,6 +106,15 @@ void tcpconn_extract_resolve(void); /* handoff: protocol ids */
 /* First pass: reads the innermost TCP layer (no tree needed). False when the packet has
  * no analysable TCP, e.g. TCP quoted inside an ICMP error. */
 bool tcpconn_extract(packet_info *pinfo, struct tcpconn_packet *out);
+
+/* ---- stream-cache.c ---- */
+
+void tcpconn_stream_cache_init(void);
+void tcpconn_stream_cache_cleanup(void);
+void tcpconn_stream_cache_invalidate(void); /* forget every entry */
+/* The stream remembered for pinfo's innermost address/port tuple (net_src/net_dst, srcport/destport). */
+bool tcpconn_stream_cache_get(const packet_info *pinfo, uint32_t *stream);
+void tcpconn_stream_cache_put(const packet_info *pinfo, uint32_t stream);
 
 /* ---- table.c ---- */
 

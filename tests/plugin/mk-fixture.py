@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Writes data/fixture.pcap: one small synthetic connection per teardown style, and
 data/edge.pcap: the adapter's edge cases (IPv6, equal ports, SPAN duplicates, timestamps,
-TCP quoted in an ICMP error, TCP in a GRE tunnel).
+TCP quoted in an ICMP error, TCP in a GRE tunnel), and data/stream-switch.pcap: a quoted SYN
+that moves a connection to a new tcp.stream halfway.
 
 Deterministic (fixed times, sequence numbers and IP IDs), so the expected plugin output
 in golden/ never changes. Used by the filter, expert-info and preference tests; the real
@@ -178,3 +179,19 @@ c = Conn(50004, net=gre); c.handshake(); c.exchange()
 c.cli("R", dt=0.010, ack=0)
 
 write("edge.pcap", ethernet=True)
+
+# ---- stream-switch.pcap ----
+# Wireshark starts a new tcp.stream when a SYN with a new ISN arrives on a known pair, even
+# one quoted in an ICMP error. The plugin does not analyse the quoted segment and remembers
+# the stream of each pair (plugin/stream-cache.c): the error must make it look again, or
+# the rest of 50010 would be filed under its old stream.
+c = Conn(50010); c.handshake(); c.exchange()
+quoted = IP(src=CLIENT, dst=SERVER, id=4343) / TCP(sport=50010, dport=80, flags="S", seq=777000)
+clock[0] += 0.010
+p = IP(src="198.18.9.9", dst=CLIENT) / ICMP(type=3, code=1) / bytes(quoted)
+p.time = clock[0]
+packets.append(p)
+c.cli("PA", b"more\n"); c.srv("A", dt=0.020)
+c.cli("FA", dt=0.010); c.srv("FA", dt=0.020); c.cli("A", dt=0.060)
+
+write("stream-switch.pcap", ethernet=True)
