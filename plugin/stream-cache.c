@@ -73,6 +73,9 @@ static void key_of(const packet_info *pinfo, struct pair_key *k)
     k->alen = (guint8)alen;
 }
 
+/* The table index takes the low bits, and the low bits of a product depend only on the
+ * low bits of its factors: so every word is folded in with a multiply and the result
+ * goes through a full 64-bit finalizer (MurmurHash3's fmix64). */
 static size_t hash_of(const struct pair_key *k)
 {
     guint64 h = (guint64)k->port[0] << 16 | k->port[1];
@@ -81,7 +84,12 @@ static size_t hash_of(const struct pair_key *k)
         memcpy(&w, k->addr + i, sizeof w);
         h = (h ^ w) * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
     }
-    return (size_t)(h ^ h >> 29);
+    h ^= h >> 33;
+    h *= G_GUINT64_CONSTANT(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= G_GUINT64_CONSTANT(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return (size_t)h;
 }
 
 static bool same_pair(const struct pair_key *a, const struct pair_key *b)
