@@ -188,25 +188,43 @@ static void heap_pop(struct timer_heap *h)
     }
 }
 
-/* f's state changed: move its timer. */
-static void reschedule(struct analysis *a, struct flow *f)
+/* f's timer is due at deadline exactly. */
+static void set_deadline(struct analysis *a, struct flow *f, uint64_t deadline)
 {
-    a->timers.v[f->heap_pos].deadline = flow_deadline(a, f);
+    a->timers.v[f->heap_pos].deadline = deadline;
     heap_fix(&a->timers, f->heap_pos);
 }
 
-/* Do what is due by now: report lingering and idle connections, remove old tombstones. */
+/* f's state changed: move its timer, lazily. A timer's deadline in the heap is never later
+ * than flow_deadline: an earlier deadline moves the timer at once; a later one (every
+ * packet pushes the idle deadline back) is left for run_timers to find when the stale
+ * timer reaches the top of the heap. */
+static void reschedule(struct analysis *a, struct flow *f)
+{
+    uint64_t d = flow_deadline(a, f);
+    if (d < a->timers.v[f->heap_pos].deadline)
+        set_deadline(a, f, d);
+}
+
+/* Do what is due by now: report lingering and idle connections, remove old tombstones.
+ * (The order in which flows due at the same call are handled does not show: records are
+ * released in stream order.) */
 static void run_timers(struct analysis *a)
 {
     struct timer_heap *h = &a->timers;
     while (h->len && h->v[0].deadline <= a->now_ns) {
         struct flow *f = h->v[0].flow;
+        uint64_t due = flow_deadline(a, f);
+        if (due > a->now_ns) { /* a stale timer: not due yet */
+            set_deadline(a, f, due);
+            continue;
+        }
         if (!f->done) {
             bool expired = !f->lingering;
             if (expired && f->conn)
                 a->n.expired++;
             finish_flow(a, f, expired);
-            reschedule(a, f);
+            set_deadline(a, f, flow_deadline(a, f));
         } else {
             heap_pop(h);
             flowtable_remove(a->flows, f);
