@@ -66,17 +66,48 @@ static inline void out_char(struct out *o, char c)
     o->len++;
 }
 
+/* "00" "01" ... "99": decimal digits two at a time. */
+static const char out_digits2[200] = {
+#define OUT_D2(t) t "0" t "1" t "2" t "3" t "4" t "5" t "6" t "7" t "8" t "9"
+    OUT_D2("0") OUT_D2("1") OUT_D2("2") OUT_D2("3") OUT_D2("4")
+    OUT_D2("5") OUT_D2("6") OUT_D2("7") OUT_D2("8") OUT_D2("9")
+#undef OUT_D2
+};
+
+/* Write the n digits of v (v < 10^n, leading zeros included) at dst, two at a time from
+ * the end. */
+static inline void fmt_digits32(char *dst, size_t n, uint32_t v)
+{
+    while (n >= 2) {
+        n -= 2;
+        memcpy(dst + n, out_digits2 + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (n)
+        dst[0] = (char)('0' + v);
+}
+
+static inline void fmt_digits64(char *dst, size_t n, uint64_t v)
+{
+    while (n >= 2) {
+        n -= 2;
+        memcpy(dst + n, out_digits2 + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (n)
+        dst[0] = (char)('0' + v);
+}
+
 /* Writes v in decimal at dst (no terminator); returns the number of digits. */
 static inline size_t fmt_u64(char *dst, uint64_t v)
 {
-    char tmp[OUT_U64_MAX];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++)
-        dst[i] = tmp[n - 1 - i];
+    size_t n = 1;
+    for (uint64_t p = 10; n < OUT_U64_MAX && v >= p; p *= 10)
+        n++;
+    if (v <= UINT32_MAX) /* 32-bit divisions are cheaper */
+        fmt_digits32(dst, n, (uint32_t)v);
+    else
+        fmt_digits64(dst, n, v);
     return n;
 }
 
@@ -85,17 +116,16 @@ static inline void out_u64(struct out *o, uint64_t v)
     o->len += fmt_u64(out_room(o, OUT_U64_MAX), v);
 }
 
+/* A string literal (its length known at compile time). */
+#define OUT_LIT(o, lit) out_bytes((o), "" lit, sizeof(lit) - 1)
+
 /* Nanoseconds as seconds with nine decimals: "%" PRIu64 ".%09" PRIu64. */
 static inline void out_seconds_ns(struct out *o, uint64_t ns)
 {
     char *p = out_room(o, OUT_U64_MAX + 10);
     size_t n = fmt_u64(p, ns / 1000000000u);
     p[n++] = '.';
-    uint32_t frac = (uint32_t)(ns % 1000000000u);
-    for (int i = 8; i >= 0; i--) {
-        p[n + (size_t)i] = (char)('0' + frac % 10);
-        frac /= 10;
-    }
+    fmt_digits32(p + n, 9, (uint32_t)(ns % 1000000000u));
     o->len += n + 9;
 }
 

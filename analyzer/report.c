@@ -66,23 +66,30 @@ static void json_bool(struct out *o, bool b) { out_str(o, b ? "true" : "false");
 static void json_time(struct out *o, uint64_t ns)
 {
     if (ns == TCPCONN_NO_TIME)
-        out_str(o, "null");
+        OUT_LIT(o, "null");
     else
         out_seconds_ns(o, ns);
 }
 
-/* "name":frame (or null), then a comma unless it is the last member */
-static void json_frame(struct out *o, const char *name, uint32_t frame, bool comma)
+/* frame, or null */
+static void json_frame(struct out *o, uint32_t frame)
 {
-    out_char(o, '"');
-    out_str(o, name);
-    out_str(o, "\":");
     if (frame == TCPCONN_NO_FRAME)
-        out_str(o, "null");
+        OUT_LIT(o, "null");
     else
         out_u64(o, frame);
-    if (comma)
-        out_char(o, ',');
+}
+
+/* An endpoint ("198.18.1.2:40000", "[fd00::2]:40000") as a JSON string: it has nothing
+ * to escape. */
+static void json_endpoint(struct out *o, const char *s)
+{
+    size_t n = strlen(s);
+    char *p = out_room(o, n + 2);
+    p[0] = '"';
+    memcpy(p + 1, s, n);
+    p[n + 1] = '"';
+    o->len += n + 2;
 }
 
 static void json_record(struct out *o, const struct conn_record *rec, const char *file)
@@ -90,61 +97,68 @@ static void json_record(struct out *o, const struct conn_record *rec, const char
     const struct tcpconn_summary *s = &rec->sum;
     out_char(o, '{');
     if (file) {
-        out_str(o, "\"file\":");
+        OUT_LIT(o, "\"file\":");
         json_string(o, file);
         out_char(o, ',');
     }
-    out_str(o, "\"stream\":");
+    OUT_LIT(o, "\"stream\":");
     out_u64(o, rec->stream);
-    out_str(o, ",\"first_frame\":");
+    OUT_LIT(o, ",\"first_frame\":");
     out_u64(o, rec->first_frame);
-    out_str(o, ",\"client\":");
-    json_string(o, rec->client);
-    out_str(o, ",\"server\":");
-    json_string(o, rec->server);
-    out_str(o, ",\"roles_inferred\":");
+    OUT_LIT(o, ",\"client\":");
+    json_endpoint(o, rec->client);
+    OUT_LIT(o, ",\"server\":");
+    json_endpoint(o, rec->server);
+    OUT_LIT(o, ",\"roles_inferred\":");
     json_bool(o, s->roles_inferred);
 
-    out_str(o, ",\"handshake\":{\"state\":");
+    OUT_LIT(o, ",\"handshake\":{\"state\":");
     json_string(o, tcpconn_handshake_state_name(s->handshake));
-    out_str(o, ",\"rtt\":");
+    OUT_LIT(o, ",\"rtt\":");
     json_time(o, s->rtt_ns);
-    out_str(o, ",\"server_rtt\":");
+    OUT_LIT(o, ",\"server_rtt\":");
     json_time(o, s->server_rtt_ns);
-    out_str(o, ",\"client_rtt\":");
+    OUT_LIT(o, ",\"client_rtt\":");
     json_time(o, s->client_rtt_ns);
-    out_str(o, ",\"rtt_ambiguous\":");
+    OUT_LIT(o, ",\"rtt_ambiguous\":");
     json_bool(o, s->rtt_ambiguous);
-    out_str(o, ",\"syn_retransmissions\":");
+    OUT_LIT(o, ",\"syn_retransmissions\":");
     out_u64(o, s->syn_retransmissions);
-    out_str(o, ",\"synack_retransmissions\":");
+    OUT_LIT(o, ",\"synack_retransmissions\":");
     out_u64(o, s->synack_retransmissions);
     out_char(o, '}');
 
-    out_str(o, ",\"teardown\":{\"style\":");
+    OUT_LIT(o, ",\"teardown\":{\"style\":");
     json_string(o, tcpconn_teardown_style_name(s->style));
-    out_str(o, ",\"initiator\":");
+    OUT_LIT(o, ",\"initiator\":");
     if (s->initiator == TCPCONN_BY_NONE)
-        out_str(o, "null");
+        OUT_LIT(o, "null");
     else
         json_string(o, tcpconn_initiator_name(s->initiator));
-    out_str(o, ",\"duration\":");
+    OUT_LIT(o, ",\"duration\":");
     json_time(o, s->teardown_duration_ns);
-    out_str(o, ",\"half_close_bytes\":");
+    OUT_LIT(o, ",\"half_close_bytes\":");
     out_u64(o, s->half_close_bytes);
     out_char(o, '}');
 
-    out_str(o, ",\"frames\":{");
-    json_frame(o, "syn", s->syn_frame, true);
-    json_frame(o, "synack", s->synack_frame, true);
-    json_frame(o, "handshake_ack", s->hs_ack_frame, true);
-    json_frame(o, "first_fin", s->fin_a_frame, true);
-    json_frame(o, "second_fin", s->fin_b_frame, true);
-    json_frame(o, "rst", s->rst_frame, true);
-    json_frame(o, "close", s->close_frame, false);
+    OUT_LIT(o, ",\"frames\":{");
+    OUT_LIT(o, "\"syn\":");
+    json_frame(o, s->syn_frame);
+    OUT_LIT(o, ",\"synack\":");
+    json_frame(o, s->synack_frame);
+    OUT_LIT(o, ",\"handshake_ack\":");
+    json_frame(o, s->hs_ack_frame);
+    OUT_LIT(o, ",\"first_fin\":");
+    json_frame(o, s->fin_a_frame);
+    OUT_LIT(o, ",\"second_fin\":");
+    json_frame(o, s->fin_b_frame);
+    OUT_LIT(o, ",\"rst\":");
+    json_frame(o, s->rst_frame);
+    OUT_LIT(o, ",\"close\":");
+    json_frame(o, s->close_frame);
     out_char(o, '}');
     if (rec->expired) /* only when true, so that ordinary output is unchanged */
-        out_str(o, ",\"expired\":true");
+        OUT_LIT(o, ",\"expired\":true");
     out_char(o, '}');
 }
 
