@@ -20,7 +20,6 @@
 #include <epan/conversation.h>
 #include <epan/ipproto.h>
 #include <epan/dissectors/packet-tcp.h>
-#include <wsutil/pint.h>
 
 #include "packet-tcpconn.h"
 
@@ -58,6 +57,13 @@ static struct tcp_layers tcp_layers_of(packet_info *pinfo)
     return t;
 }
 
+/* Big-endian reads (wsutil's pntoh16 became pntohu16 in 4.6: not worth a compat macro). */
+static guint16 be16(const guint8 *p) { return (guint16)(p[0] << 8 | p[1]); }
+static guint32 be32(const guint8 *p)
+{
+    return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
+}
+
 /* Captured bytes from some offset of a data source: cap captured, wire on the wire. */
 struct span {
     const guint8 *p;
@@ -88,13 +94,13 @@ static bool locate_ipv4(struct span s, struct tcp_location *loc)
     guint ihl = (s.p[0] & 0x0fu) * 4;
     if (ihl < 20 || s.cap < ihl)
         return false;
-    guint total = pntoh16(s.p + 2);
+    guint total = be16(s.p + 2);
     if (total == 0 || total > s.wire) /* TSO leaves 0; beyond the frame is bogus */
         total = s.wire;
     if (total < ihl)
         return false;
-    loc->ip_id = pntoh16(s.p + 4);
-    loc->fragment = (pntoh16(s.p + 6) & 0x3fff) != 0; /* more fragments, or an offset */
+    loc->ip_id = be16(s.p + 4);
+    loc->fragment = (be16(s.p + 6) & 0x3fff) != 0; /* more fragments, or an offset */
     if (s.p[9] != IP_PROTO_TCP)
         return false;
     loc->tcp = span_skip(s, ihl);
@@ -106,7 +112,7 @@ static bool locate_ipv6(struct span s, struct tcp_location *loc)
 {
     if (s.cap < 40 || s.p[0] >> 4 != 6)
         return false;
-    guint len = pntoh16(s.p + 4);
+    guint len = be16(s.p + 4);
     guint8 next = s.p[6];
     loc->ip_id = 0;
     s = span_skip(s, 40);
@@ -159,7 +165,7 @@ static bool locate_reassembled(packet_info *pinfo, struct tcp_location *loc)
         if (cap < 20)
             continue;
         const guint8 *p = tvb_get_ptr(tvb, 0, cap);
-        if (pntoh16(p) != pinfo->srcport || pntoh16(p + 2) != pinfo->destport)
+        if (be16(p) != pinfo->srcport || be16(p + 2) != pinfo->destport)
             continue;
         loc->tcp = (struct span){ p, cap, tvb_reported_length(tvb) };
         loc->ip_payload_len = loc->tcp.wire;
@@ -184,8 +190,8 @@ static void read_timestamp_option(const guint8 *opt, guint len, struct tcpconn_s
             return; /* malformed option list: stop, as a receiver would */
         if (kind == TCPOPT_TIMESTAMP && opt[i + 1] == TCPOLEN_TIMESTAMP) {
             s->has_ts = true;
-            s->tsval = pntoh32(opt + i + 2);
-            s->tsecr = pntoh32(opt + i + 6);
+            s->tsval = be32(opt + i + 2);
+            s->tsecr = be32(opt + i + 6);
         }
         i += opt[i + 1];
     }
@@ -198,8 +204,8 @@ static bool read_tcp_header(const struct tcp_location *loc, packet_info *pinfo,
     const guint8 *h = loc->tcp.p;
     if (loc->tcp.cap < TCP_HDR_MIN)
         return false;
-    out->srcport = pntoh16(h);
-    out->dstport = pntoh16(h + 2);
+    out->srcport = be16(h);
+    out->dstport = be16(h + 2);
     if (out->srcport != pinfo->srcport || out->dstport != pinfo->destport)
         return false; /* not the TCP layer that set the ports */
     guint hdr_len = (h[12] >> 4) * 4u;
@@ -207,10 +213,10 @@ static bool read_tcp_header(const struct tcp_location *loc, packet_info *pinfo,
         return false;
 
     struct tcpconn_segment *s = &out->seg;
-    s->seq = pntoh32(h + 4);
-    s->ack = pntoh32(h + 8);
+    s->seq = be32(h + 4);
+    s->ack = be32(h + 8);
     s->flags = h[13];
-    s->window = pntoh16(h + 14);
+    s->window = be16(h + 14);
     s->payload_len = loc->ip_payload_len - hdr_len;
     s->ip_id = loc->ip_id;
     if (loc->tcp.cap >= hdr_len)
