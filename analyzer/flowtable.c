@@ -44,20 +44,50 @@ void flowtable_free(struct flowtable *t)
 
 _Static_assert(sizeof(struct flow_endpoint) == 18, "flow_endpoint compared with memcmp");
 
-static int endpoint_cmp(const struct flow_endpoint *a, const struct flow_endpoint *b)
-{
-    int c = memcmp(a->addr, b->addr, sizeof a->addr);
-    if (c)
-        return c;
-    return (int)a->port - (int)b->port;
-}
-
 static uint64_t load64(const uint8_t *p)
 {
     uint64_t v;
     memcpy(&v, p, sizeof v);
     return v;
 }
+
+static uint32_t load32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Eight address bytes as a number that orders as memcmp orders them. */
+static uint64_t load_be64(const uint8_t *p)
+{
+    return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+           (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+           (uint64_t)p[6] << 8 | (uint64_t)p[7];
+}
+
+/* a after b: the address compared as memcmp compares it, then the port. */
+static bool endpoint_after(const struct flow_endpoint *a, const struct flow_endpoint *b)
+{
+    uint64_t x = load_be64(a->addr), y = load_be64(b->addr);
+    if (x != y)
+        return x > y;
+    x = load_be64(a->addr + 8);
+    y = load_be64(b->addr + 8);
+    if (x != y)
+        return x > y;
+    return a->port > b->port;
+}
+
+/* The same two endpoints (36 bytes without padding), compared a word at a time. */
+static bool same_pair(const struct flow_endpoint a[2], const struct flow_endpoint b[2])
+{
+    const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
+    return ((load64(x) ^ load64(y)) | (load64(x + 8) ^ load64(y + 8)) |
+            (load64(x + 16) ^ load64(y + 16)) | (load64(x + 24) ^ load64(y + 24)) |
+            (load32(x + 32) ^ load32(y + 32))) == 0;
+}
+_Static_assert(2 * sizeof(struct flow_endpoint) == 36, "same_pair compares 36 bytes");
 
 static uint64_t rotate32(uint64_t v) { return v << 32 | v >> 32; }
 
@@ -136,7 +166,7 @@ bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16]
     memcpy(ep[1].addr, dst, 16);
     ep[1].port = dport;
     uint8_t side = 0;
-    if (endpoint_cmp(&ep[0], &ep[1]) > 0) {
+    if (endpoint_after(&ep[0], &ep[1])) {
         struct flow_endpoint tmp = ep[0];
         ep[0] = ep[1];
         ep[1] = tmp;
@@ -151,7 +181,7 @@ bool flowtable_lookup(struct flowtable *t, uint8_t family, const uint8_t src[16]
     size_t i = flow_hash(family, ep) & (t->nbuckets - 1);
     struct flow *f = t->bucket[i];
     /* both endpoints at once (flow_endpoint has no padding) */
-    while (f && !(f->family == family && memcmp(f->ep, ep, sizeof ep) == 0))
+    while (f && !(f->family == family && same_pair(f->ep, ep)))
         f = f->next;
 
     if (!f) {
