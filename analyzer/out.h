@@ -66,8 +66,9 @@ static inline void out_char(struct out *o, char c)
     o->len++;
 }
 
-/* "00" "01" ... "99": decimal digits two at a time. */
-static const char out_digits2[200] = {
+/* "00" "01" ... "99": decimal digits two at a time (one more byte for the literal's NUL, which
+ * gcc 15+ otherwise rejects under -Werror). */
+static const char out_digits2[201] = {
 #define OUT_D2(t) t "0" t "1" t "2" t "3" t "4" t "5" t "6" t "7" t "8" t "9"
     OUT_D2("0") OUT_D2("1") OUT_D2("2") OUT_D2("3") OUT_D2("4")
     OUT_D2("5") OUT_D2("6") OUT_D2("7") OUT_D2("8") OUT_D2("9")
