@@ -68,7 +68,7 @@ cmake --build "$build" -j2 --target tcpconn tcpconn-analyze >/dev/null
 cmake -S "$here" -B "$build/bench-gen" >/dev/null
 cmake --build "$build/bench-gen" >/dev/null
 
-ver=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\)\.\([0-9]*\).*/\1.\2/p')
+ver=$(sh "$src/tests/wireshark-version.sh")
 mkdir -p "$tmp/home/.local/lib/wireshark/plugins/$ver/epan" "$tmp/home/.config/wireshark" "$tmp/no-global-plugins" \
     "$tmp/out"
 cp "$build/plugin/tcpconn.so" "$tmp/home/.local/lib/wireshark/plugins/$ver/epan/tcpconn.so"

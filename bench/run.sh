@@ -106,7 +106,7 @@ cmake -S "$here" -B "$build/bench-gen" >/dev/null
 cmake --build "$build/bench-gen" >/dev/null
 
 # ---------------------------------------------------------------- plugin sandbox
-ver=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\)\.\([0-9]*\).*/\1.\2/p')
+ver=$(sh "$src/tests/wireshark-version.sh")
 [ -n "$ver" ] || die "cannot tell tshark's version"
 mkdir -p "$tmp/home/.local/lib/wireshark/plugins/$ver/epan" "$tmp/home/.config/wireshark" "$tmp/no-global-plugins" \
     "$tmp/home-noplugin/.config/wireshark"

@@ -43,7 +43,7 @@ output() { # ANALYZER CAPTURE: the golden text on stdout
 # later versions number them differently (streams-ws40) tshark's streams are not comparable.
 skip_unless_ws40() {
     [ $streams_ws40 = yes ] || return 0
-    ver=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+    ver=$(sh "$here/../wireshark-version.sh")
     [ "$ver" = 4.0 ] || { echo "skipped: Wireshark $ver's tcp.stream differs from 4.0's on this capture"; exit 77; }
 }
 

@@ -23,7 +23,7 @@ trap 'rm -rf "$tmp"' EXIT
 # two crafted captures Wireshark 4.2 and later number them differently, so they are compared
 # with tshark 4.0 only (the flag streams-ws40 in tests/plugin/TESTLIST and tests/explain/TESTLIST).
 streams_ws40="$golden/captures/port-reuse.pcap $golden/captures/stream-rule.pcap"
-ws_version=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+ws_version=$(sh "$(dirname "$0")/../wireshark-version.sh")
 failed=0 files=0
 for f in "$testdata"/*.pcap "$testdata"/*.pcapng "$testdata"/*/*.pcap "$testdata"/*/*.pcapng \
          "$golden"/captures/*.pcap "$golden"/captures/*.pcapng; do

@@ -20,7 +20,7 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-gui.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-ver=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\)\.\([0-9]*\).*/\1.\2/p')
+ver=$(sh "$root/tests/wireshark-version.sh")
 mkdir -p "$tmp/.local/lib/wireshark/plugins/$ver/epan" "$tmp/.config/wireshark"
 cp "$plugin" "$tmp/.local/lib/wireshark/plugins/$ver/epan/tcpconn.so"
 cp "$capture" "$tmp/capture.pcap"

@@ -110,7 +110,7 @@ golden)
     capture=$1 mode=$2 golden=$3
     # Wireshark's tcp.stream rule changed after 4.0 (a SYN after a close, lone SYNs): captures it
     # affects have per-version goldens in golden/wsX.Y/ (docs/COMPATIBILITY.md).
-    ver=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+    ver=$(sh "$here/../wireshark-version.sh")
     alt="$(dirname "$golden")/ws$ver/$(basename "$golden")"
     [ ! -f "$alt" ] || golden=$alt
     [ -f "$golden" ] || fail "no golden file $golden (run tests/plugin/regen.sh)"
@@ -127,7 +127,7 @@ agree)
     # later versions number them differently (TESTLIST flag streams-ws40) there is nothing to compare.
     if [ "${1:-}" = --streams-ws40 ]; then
         shift
-        ver=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+        ver=$(sh "$here/../wireshark-version.sh")
         if [ "$ver" != 4.0 ]; then
             echo "skipped: Wireshark $ver's tcp.stream differs from 4.0's on this capture"
             exit 77

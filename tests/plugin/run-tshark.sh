@@ -14,7 +14,7 @@ shift
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-tshark.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-ver=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\)\.\([0-9]*\).*/\1.\2/p')
+ver=$(sh "$(dirname "$0")/../wireshark-version.sh")
 [ -n "$ver" ] || { echo "run-tshark.sh: cannot tell tshark's version" >&2; exit 2; }
 dir="$tmp/.local/lib/wireshark/plugins/$ver/epan"
 mkdir -p "$dir" "$tmp/.config/wireshark"

@@ -11,7 +11,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 plugin=$1 analyzer=$2 capture=$3 mode=$4
 if [ "${5:-}" = streams-ws40 ]; then
-    ver=$(tshark -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+    ver=$(sh "$here/../wireshark-version.sh")
     if [ "$ver" != 4.0 ]; then
         echo "Wireshark $ver numbers tcp.stream differently from 4.0 here: one pass vs -2 only"
         mode=modes
