@@ -263,28 +263,24 @@ static bool find_ip_header(packet_info *pinfo, bool v6, struct tcpconn_packet *o
 {
     const guint back = v6 ? 8 : 12; /* the source address's offset in the header */
     const guint alen = v6 ? 16 : 4;
-    guint8 both[32];
-    memcpy(both, pinfo->net_src.data, alen);
-    memcpy(both + alen, pinfo->net_dst.data, alen);
+    const uintptr_t a = (uintptr_t)pinfo->net_src.data;
 
     for (GSList *src = pinfo->data_src; src; src = src->next) {
         tvbuff_t *tvb = get_data_source_tvb((struct data_source *)src->data);
         guint cap = tvb_captured_length(tvb);
         if (cap < back + 2 * alen)
             continue;
-        const guint8 *base = tvb_get_ptr(tvb, 0, cap);
-        guint wire = tvb_reported_length(tvb);
-        uintptr_t a = (uintptr_t)pinfo->net_src.data, b = (uintptr_t)base;
-        if (a >= b + back && a + alen <= b + cap) {
-            guint off = (guint)(a - b) - back;
-            struct span ip = { base + off, cap - off, wire > off ? wire - off : 0 };
-            return try_ip_header(ip, v6, pinfo, out);
-        }
+        struct span whole = { tvb_get_ptr(tvb, 0, cap), cap, tvb_reported_length(tvb) };
+        uintptr_t b = (uintptr_t)whole.p;
+        if (a >= b + back && a + alen <= b + cap)
+            return try_ip_header(span_skip(whole, (guint)(a - b) - back), v6, pinfo, out);
+
+        guint8 both[32]; /* the header's source and destination addresses, as they follow each other */
+        memcpy(both, pinfo->net_src.data, alen);
+        memcpy(both + alen, pinfo->net_dst.data, alen);
         for (guint off = 0; off + back + 2 * alen <= cap; off++) {
-            if (base[off + back] != both[0] || memcmp(base + off + back, both, 2 * alen) != 0)
-                continue;
-            struct span ip = { base + off, cap - off, wire > off ? wire - off : 0 };
-            if (try_ip_header(ip, v6, pinfo, out))
+            if (whole.p[off + back] == both[0] && memcmp(whole.p + off + back, both, 2 * alen) == 0 &&
+                try_ip_header(span_skip(whole, off), v6, pinfo, out))
                 return true;
         }
     }
