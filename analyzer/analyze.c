@@ -18,9 +18,14 @@
 
 struct counts {
     uint64_t tcp;        /* segments fed to the core */
+    uint64_t tcp_tunnelled; /* ... of them found inside a tunnel */
     uint64_t expired;    /* connections reported after an idle timeout */
     uint64_t after_close;/* segments of a stream whose connection was already reported */
-    uint64_t fragments, tunnelled, not_tcp, not_ip, malformed;
+    uint64_t fragments;
+    uint64_t tunnelled;  /* skipped inside a tunnel: not IP, or IP but not TCP */
+    uint64_t not_tcp, not_ip, malformed;
+    uint64_t not_analysed; /* segments of a stream whose first segment was only numbered
+                              (reassembled from fragments, or malformed) */
 };
 
 /* Timers: every flow entry (live connection or tombstone) sits in a binary min-heap keyed
@@ -284,7 +289,7 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
 
     struct flow_lookup l;
     if (!flowtable_lookup(a->flows, pkt->family, pkt->src, pkt->sport, pkt->dst, pkt->dport, &seg,
-                          pkt->tunnelled || pkt->in_error || number_only,
+                          pkt->in_error || number_only,
                           pkt->in_error || pkt->no_bases, &l))
         return EXIT_NOMEM;
     if (l.reused)
@@ -295,7 +300,7 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
     if (l.is_new && !l.reused && !heap_push(&a->timers, f, NEVER))
         return EXIT_NOMEM;
     if (l.is_new) {
-        if (f->unanalysed && pkt->in_error && !pkt->tunnelled && !number_only) {
+        if (f->unanalysed && pkt->in_error && !number_only) {
             f->quoted_first = true; /* an ICMP error quoted it first: wait for its own segments */
         } else if (f->unanalysed) {
             f->done = true; /* numbered, never analysed */
@@ -315,7 +320,7 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
         a->n.not_tcp++; /* an ICMP error */
         return EXIT_OK;
     }
-    if (f->quoted_first && f->unanalysed && !pkt->tunnelled && !f->done) {
+    if (f->quoted_first && f->unanalysed && !f->done) {
         /* The connection's own first segment, after an ICMP error that quoted it. */
         f->unanalysed = false;
         f->ep0_side = l.side;
@@ -324,8 +329,8 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
             return EXIT_NOMEM;
         tcpconn_init(f->conn, f->ep[f->ep0_side].port, f->ep[!f->ep0_side].port);
     }
-    if (pkt->tunnelled || f->unanalysed) {
-        a->n.tunnelled++;
+    if (f->unanalysed) { /* numbered by a reassembled or malformed first segment */
+        a->n.not_analysed++;
         return EXIT_OK;
     }
     if (!f->conn) {
@@ -335,6 +340,7 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
     seg.from = l.side == f->ep0_side ? 0 : 1;
     enum tcpconn_mark mark = tcpconn_update(f->conn, &seg);
     a->n.tcp++;
+    a->n.tcp_tunnelled += pkt->tunnelled;
     if (a->opt->explain && !explain_note(a, f, &seg, mark))
         return EXIT_NOMEM;
     if (!f->lingering && tcpconn_is_finished(f->conn)) {
@@ -355,7 +361,7 @@ static int on_frame(const struct frame *fr, void *arg)
     run_timers(a);
     struct decoded_packet pkt;
     enum decode_result r = decode_frame(fr->dlt, fr->data, fr->caplen, fr->wirelen, &pkt);
-    if (pkt.tunnelled && r != DECODE_TCP) {
+    if (pkt.tunnelled && (r == DECODE_NOT_IP || r == DECODE_NOT_TCP)) {
         a->n.tunnelled++;
         return EXIT_OK;
     }
@@ -438,7 +444,7 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
         if (opt->only_stream)
             fprintf(out, "No analysed TCP connection has tcp.stream %" PRIu32 ".\n", opt->stream);
         else
-            fputs("No analysed TCP connection (tunnelled and malformed TCP is not analysed).\n", out);
+            fputs("No analysed TCP connection (malformed TCP is not analysed).\n", out);
     }
     if (summary) {
         if (opened)
@@ -450,11 +456,13 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
     if (!opt->quiet && opened)
         fprintf(stderr,
                 "tcpconn-analyze: %s: %" PRIu32 " frames, %" PRIu32 " TCP streams, %" PRIu64
-                " segments analysed, %" PRIu64 " after their connection was reported; skipped: %" PRIu64
-                " IP fragments, %" PRIu64 " tunnelled, %" PRIu64 " non-TCP, %" PRIu64
-                " non-IP, %" PRIu64 " malformed\n",
-                path, frames, flowtable_streams(a.flows), a.n.tcp, a.n.after_close,
-                a.n.fragments, a.n.tunnelled, a.n.not_tcp, a.n.not_ip, a.n.malformed);
+                " segments analysed (%" PRIu64 " inside tunnels), %" PRIu64
+                " after their connection was reported; skipped: %" PRIu64 " IP fragments, %" PRIu64
+                " tunnelled, %" PRIu64 " non-TCP, %" PRIu64 " non-IP, %" PRIu64 " malformed, %" PRIu64
+                " in unanalysed streams\n",
+                path, frames, flowtable_streams(a.flows), a.n.tcp, a.n.tcp_tunnelled,
+                a.n.after_close, a.n.fragments, a.n.tunnelled, a.n.not_tcp, a.n.not_ip,
+                a.n.malformed, a.n.not_analysed);
     if (!opt->quiet && opened && a.n.expired)
         fprintf(stderr, "tcpconn-analyze: %s: %" PRIu64 " connections reported after an idle timeout\n",
                 path, a.n.expired);

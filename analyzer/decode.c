@@ -1,43 +1,22 @@
 /* decode: link layer -> IP -> TCP, with tunnels recognized (see decode.h). */
 #include "decode.h"
+#include "decode-layers.h"
 
 #include <pcap/pcap.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Bytes left at the current layer: cap captured, wire on the wire (>= cap). */
-struct bytes {
-    const uint8_t *p;
-    size_t cap;
-    size_t wire;
-};
-
-enum { MAX_ENCAPSULATION = 8 };
-
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 static uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
-static struct bytes skip(struct bytes b, size_t n)
+/* A header the packet needs is missing or corrupt. In a TCP header quoted by an ICMP
+ * error that is normal (quotes are cut short), so there it only makes the quote non-TCP. */
+enum decode_result decode_malformed(struct decoded_packet *pkt, const char *fmt, ...)
 {
-    b.p += n;
-    b.cap -= n;
-    b.wire = b.wire >= n ? b.wire - n : 0;
-    return b;
-}
-
-/* A header the packet needs is missing or corrupt. Inside a tunnel that only means the
- * (unanalysed) inner packet is unreadable, so it counts as tunnelled non-TCP. */
-static enum decode_result malformed(struct decoded_packet *pkt, const char *fmt, ...)
-{
-    if (pkt->tunnelled || pkt->in_error)
+    if (pkt->in_error)
         return DECODE_NOT_TCP;
     va_list ap;
     va_start(ap, fmt);
@@ -45,176 +24,75 @@ static enum decode_result malformed(struct decoded_packet *pkt, const char *fmt,
     va_end(ap);
     return DECODE_MALFORMED;
 }
+#define malformed decode_malformed
 
-static enum decode_result ethertype(uint16_t type, struct bytes b, struct decoded_packet *pkt,
-                                    int depth);
-static enum decode_result ipv4(struct bytes b, struct decoded_packet *pkt, int depth);
-static enum decode_result ipv6(struct bytes b, struct decoded_packet *pkt, int depth);
-
-static enum decode_result ip_by_version(struct bytes b, struct decoded_packet *pkt, int depth)
+/* IP by its version nibble: Wireshark's "ip" dissector, used for payloads that may be
+ * either (IP-in-IP, GRE 0x0800, MPLS, PPP, GTP-U). */
+enum decode_result decode_ip_by_version(struct bytes b, struct decoded_packet *pkt, int depth)
 {
     if (b.cap < 1)
         return malformed(pkt, "IP header cut by snaplen");
     switch (b.p[0] >> 4) {
-    case 4: return ipv4(b, pkt, depth);
-    case 6: return ipv6(b, pkt, depth);
+    case 4: return decode_ipv4(b, pkt, depth);
+    case 6: return decode_ipv6(b, pkt, depth);
     default: return DECODE_NOT_IP;
     }
 }
 
-static enum decode_result tunnel_inner(struct decoded_packet *pkt, int depth)
-{
-    pkt->tunnelled = true;
-    return depth + 1 >= MAX_ENCAPSULATION ? DECODE_NOT_TCP : DECODE_TCP;
-}
-
-static enum decode_result ethernet(struct bytes b, struct decoded_packet *pkt, int depth)
+enum decode_result decode_ethernet(struct bytes b, struct decoded_packet *pkt, int depth)
 {
     if (b.cap < 14)
         return malformed(pkt, "Ethernet header cut by snaplen (%zu bytes captured)", b.cap);
-    uint16_t type = be16(b.p + 12);
-    b = skip(b, 14);
-    while (type == 0x8100 || type == 0x88a8 || type == 0x9100) {
-        if (b.cap < 4)
-            return malformed(pkt, "VLAN tag cut by snaplen");
-        type = be16(b.p + 2);
-        b = skip(b, 4);
-    }
-    return ethertype(type, b, pkt, depth);
+    return decode_ethertype(be16(b.p + 12), skip(b, 14), pkt, depth);
 }
 
-/* PPP protocol field (possibly compressed to one byte) followed by the payload. */
-static enum decode_result ppp_payload(struct bytes b, struct decoded_packet *pkt, int depth)
-{
-    if (b.cap >= 2 && b.p[0] == 0xff && b.p[1] == 0x03)
-        b = skip(b, 2);
-    if (b.cap < 1)
-        return DECODE_NOT_TCP;
-    uint16_t proto;
-    if (b.p[0] & 1) {
-        proto = b.p[0];
-        b = skip(b, 1);
-    } else {
-        if (b.cap < 2)
-            return DECODE_NOT_TCP;
-        proto = be16(b.p);
-        b = skip(b, 2);
-    }
-    if (proto == 0x0021)
-        return ipv4(b, pkt, depth);
-    if (proto == 0x0057)
-        return ipv6(b, pkt, depth);
-    return DECODE_NOT_TCP;
-}
-
-static enum decode_result mpls(struct bytes b, struct decoded_packet *pkt, int depth)
-{
-    for (;;) {
-        if (b.cap < 4)
-            return DECODE_NOT_TCP;
-        bool bottom = b.p[2] & 1;
-        b = skip(b, 4);
-        if (bottom)
-            break;
-    }
-    if (b.cap < 1 || (b.p[0] >> 4 != 4 && b.p[0] >> 4 != 6))
-        return DECODE_NOT_TCP; /* pseudowire or unknown payload */
-    return ip_by_version(b, pkt, depth);
-}
-
-static enum decode_result ethertype(uint16_t type, struct bytes b, struct decoded_packet *pkt,
+/* What an Ethernet type leads to (Wireshark's "ethertype" table), through any number of
+ * tags: 802.1Q (0x8100), 802.1ad (0x88a8) and the old QinQ type 0x9100 (a 2-byte TCI,
+ * then the next type); VN-Tag (0x8926: 4 bytes, then the type); 802.1ah provider
+ * backbone bridging (0x88e7: a 4-byte I-Tag, the customer's MAC addresses, then the
+ * customer frame's type: an encapsulation). */
+enum decode_result decode_ethertype(uint16_t type, struct bytes b, struct decoded_packet *pkt,
                                     int depth)
 {
-    switch (type) {
-    case 0x0800: return ipv4(b, pkt, depth);
-    case 0x86dd: return ipv6(b, pkt, depth);
-    case 0x8847:
-    case 0x8848:
-        if (tunnel_inner(pkt, depth) != DECODE_TCP)
-            return DECODE_NOT_TCP;
-        return mpls(b, pkt, depth + 1);
-    case 0x8864: /* PPPoE session */
-        if (tunnel_inner(pkt, depth) != DECODE_TCP || b.cap < 6)
-            return DECODE_NOT_TCP;
-        return ppp_payload(skip(b, 6), pkt, depth + 1);
-    default: return DECODE_NOT_IP;
-    }
-}
-
-static enum decode_result gre(struct bytes b, struct decoded_packet *pkt, int depth)
-{
-    if (b.cap < 4)
-        return DECODE_NOT_TCP;
-    uint16_t flags = be16(b.p), proto = be16(b.p + 2);
-    size_t off = 4;
-    if ((flags & 7) == 1) { /* enhanced GRE (PPTP): key always present, optional ack */
-        off = 8 + ((flags & 0x1000) ? 4 : 0) + ((flags & 0x0080) ? 4 : 0);
-        if (proto != 0x880b || b.cap < off)
-            return DECODE_NOT_TCP;
-        return ppp_payload(skip(b, off), pkt, depth);
-    }
-    if ((flags & 7) != 0 || (flags & 0x4000)) /* unknown version, or source routing */
-        return DECODE_NOT_TCP;
-    off += ((flags & 0x8000) ? 4 : 0) + ((flags & 0x2000) ? 4 : 0) + ((flags & 0x1000) ? 4 : 0);
-    if (b.cap < off)
-        return DECODE_NOT_TCP;
-    b = skip(b, off);
-    if (proto == 0x6558)
-        return ethernet(b, pkt, depth);
-    return ethertype(proto, b, pkt, depth);
-}
-
-static enum decode_result gtpu(struct bytes b, struct decoded_packet *pkt, int depth)
-{
-    if (b.cap < 8 || b.p[0] >> 5 != 1 || !(b.p[0] & 0x10) || b.p[1] != 0xff)
-        return DECODE_NOT_TCP; /* not GTPv1-U carrying a T-PDU */
-    size_t off = 8;
-    if (b.p[0] & 0x07) {
-        if (b.cap < 12)
-            return DECODE_NOT_TCP;
-        uint8_t next = b.p[11];
-        off = 12;
-        while (next != 0) {
-            if (b.cap < off + 1 || b.p[off] == 0 || b.cap < off + b.p[off] * 4u)
-                return DECODE_NOT_TCP;
-            size_t len = b.p[off] * 4u;
-            next = b.p[off + len - 1];
-            off += len;
+    for (;;) {
+        size_t tag; /* bytes up to and including the next type */
+        const char *name;
+        switch (type) {
+        case 0x0800: return decode_ipv4(b, pkt, depth);
+        case 0x86dd: return decode_ipv6(b, pkt, depth);
+        case 0x8100:
+        case 0x88a8:
+        case 0x9100: tag = 4, name = "VLAN tag"; break;
+        case 0x8926: tag = 6, name = "VN-Tag"; break;
+        case 0x88e7:
+            if (!decode_enter_tunnel(pkt, &depth))
+                return DECODE_MALFORMED;
+            tag = 18, name = "802.1ah I-Tag";
+            break;
+        case 0x6558: /* transparent Ethernet bridging: a whole Ethernet frame */
+            if (!decode_enter_tunnel(pkt, &depth))
+                return DECODE_MALFORMED;
+            return decode_ethernet(b, pkt, depth);
+        case 0x8847:
+        case 0x8848: return tunnel_mpls(b, pkt, depth);
+        case 0x8864: return tunnel_pppoe(b, pkt, depth); /* PPPoE session */
+        default: return DECODE_NOT_IP;
         }
+        if (b.cap < tag)
+            return malformed(pkt, "%s cut by snaplen", name);
+        type = be16(b.p + tag - 2);
+        b = skip(b, tag);
     }
-    return ip_by_version(skip(b, off), pkt, depth);
 }
 
 static enum decode_result udp(struct bytes b, struct decoded_packet *pkt, int depth)
 {
     if (b.cap < 8)
         return DECODE_NOT_TCP;
-    uint16_t sport = be16(b.p), dport = be16(b.p + 2);
-    b = skip(b, 8);
-#define PORT_IS(n) (sport == (n) || dport == (n))
-    if (PORT_IS(4789)) { /* VXLAN */
-        if (tunnel_inner(pkt, depth) != DECODE_TCP || b.cap < 8)
-            return DECODE_NOT_TCP;
-        return ethernet(skip(b, 8), pkt, depth + 1);
-    }
-    if (PORT_IS(6081)) { /* Geneve */
-        if (tunnel_inner(pkt, depth) != DECODE_TCP || b.cap < 8 || b.p[0] >> 6 != 0)
-            return DECODE_NOT_TCP;
-        size_t off = 8 + (b.p[0] & 0x3fu) * 4;
-        uint16_t proto = be16(b.p + 2);
-        if (b.cap < off)
-            return DECODE_NOT_TCP;
-        if (proto == 0x6558)
-            return ethernet(skip(b, off), pkt, depth + 1);
-        return ethertype(proto, skip(b, off), pkt, depth + 1);
-    }
-    if (PORT_IS(2152)) { /* GTP-U */
-        if (tunnel_inner(pkt, depth) != DECODE_TCP)
-            return DECODE_NOT_TCP;
-        return gtpu(b, pkt, depth + 1);
-    }
-#undef PORT_IS
-    return DECODE_NOT_TCP;
+    size_t len = be16(b.p + 4);
+    if (len < 8) /* bogus: Wireshark stops there */
+        return DECODE_NOT_TCP;
+    return tunnel_udp(be16(b.p), be16(b.p + 2), skip(limit(b, len), 8), pkt, depth);
 }
 
 static void tcp_timestamp_option(const uint8_t *opt, size_t len, struct tcpconn_segment *seg)
@@ -321,7 +199,7 @@ static enum decode_result icmp_error(struct bytes b, struct decoded_packet *pkt,
     pkt->in_error = true;
     b = skip(b, 8);
     b.wire = b.cap;
-    enum decode_result r = v6 ? ipv6(b, pkt, depth + 1) : ipv4(b, pkt, depth + 1);
+    enum decode_result r = v6 ? decode_ipv6(b, pkt, depth) : decode_ipv4(b, pkt, depth);
     if (r == DECODE_FRAGMENT)
         r = DECODE_NOT_TCP;
     return r;
@@ -339,23 +217,16 @@ static enum decode_result ip_payload(uint8_t proto, struct bytes b, size_t len,
     case 17: return udp(b, pkt, depth);
     case 1: return icmp_error(b, pkt, depth, false);
     case 58: return icmp_error(b, pkt, depth, true);
-    case 47:
-        if (tunnel_inner(pkt, depth) != DECODE_TCP)
-            return DECODE_NOT_TCP;
-        return gre(b, pkt, depth + 1);
-    case 4:
-        if (tunnel_inner(pkt, depth) != DECODE_TCP)
-            return DECODE_NOT_TCP;
-        return ipv4(b, pkt, depth + 1);
-    case 41:
-        if (tunnel_inner(pkt, depth) != DECODE_TCP)
-            return DECODE_NOT_TCP;
-        return ipv6(b, pkt, depth + 1);
+    case 4:  /* IP in IP */
+    case 41: /* IPv6 in IP */
+        return tunnel_ip_in_ip(proto, b, pkt, depth);
+    case 47: return tunnel_gre(b, pkt, depth);
+    case 137: return tunnel_mpls(b, pkt, depth); /* MPLS in IP */
     default: return DECODE_NOT_TCP;
     }
 }
 
-static enum decode_result ipv4(struct bytes b, struct decoded_packet *pkt, int depth)
+enum decode_result decode_ipv4(struct bytes b, struct decoded_packet *pkt, int depth)
 {
     if (b.cap < 20)
         return malformed(pkt, "IPv4 header cut by snaplen (%zu of 20 bytes captured)", b.cap);
@@ -393,7 +264,7 @@ static enum decode_result ipv4(struct bytes b, struct decoded_packet *pkt, int d
     return ip_payload(proto, skip(b, ihl), total - ihl, pkt, depth);
 }
 
-static enum decode_result ipv6(struct bytes b, struct decoded_packet *pkt, int depth)
+enum decode_result decode_ipv6(struct bytes b, struct decoded_packet *pkt, int depth)
 {
     if (b.cap < 40)
         return malformed(pkt, "IPv6 header cut by snaplen (%zu of 40 bytes captured)", b.cap);
@@ -474,12 +345,12 @@ bool decode_supported_dlt(int dlt)
 static enum decode_result loopback(uint32_t af, struct bytes b, struct decoded_packet *pkt)
 {
     switch (af) {
-    case 2: return ipv4(b, pkt, 0);
+    case 2: return decode_ipv4(b, pkt, 0);
     case 10: /* Linux */
     case 24: /* NetBSD, OpenBSD */
     case 28: /* FreeBSD */
     case 30: /* macOS */
-        return ipv6(b, pkt, 0);
+        return decode_ipv6(b, pkt, 0);
     default: return DECODE_NOT_IP;
     }
 }
@@ -522,18 +393,18 @@ enum decode_result decode_frame(int dlt, const uint8_t *data, size_t caplen, siz
     if (dlt == DLT_EN10MB && ethernet_ipv4_tcp(b.p, b.cap, b.wire, pkt))
         return DECODE_TCP;
     switch (dlt) {
-    case DLT_EN10MB: return ethernet(b, pkt, 0);
+    case DLT_EN10MB: return decode_ethernet(b, pkt, 0);
     case DLT_LINUX_SLL:
         if (b.cap < 16)
             return malformed(pkt, "Linux cooked (SLL) header cut by snaplen");
-        return ethertype(be16(b.p + 14), skip(b, 16), pkt, 0);
+        return decode_ethertype(be16(b.p + 14), skip(b, 16), pkt, 0);
     case DLT_LINUX_SLL2:
         if (b.cap < 20)
             return malformed(pkt, "Linux cooked (SLL2) header cut by snaplen");
-        return ethertype(be16(b.p), skip(b, 20), pkt, 0);
-    case DLT_RAW: return ip_by_version(b, pkt, 0);
-    case DLT_IPV4: return ipv4(b, pkt, 0);
-    case DLT_IPV6: return ipv6(b, pkt, 0);
+        return decode_ethertype(be16(b.p), skip(b, 20), pkt, 0);
+    case DLT_RAW: return decode_ip_by_version(b, pkt, 0);
+    case DLT_IPV4: return decode_ipv4(b, pkt, 0);
+    case DLT_IPV6: return decode_ipv6(b, pkt, 0);
     case DLT_NULL:
     case DLT_LOOP: {
         if (b.cap < 4)

@@ -1,10 +1,13 @@
 /* decode: one captured frame (link layer up to TCP) -> a normalized packet.
  *
  * No I/O and no state: decode_frame() looks only at the bytes it is given. It knows the
- * link types tcpconn-analyze reads, IPv4 (options), IPv6 (extension headers), and enough
- * of GRE, VXLAN, Geneve, GTP-U, MPLS, PPPoE and IP-in-IP to find the TCP inside a tunnel
- * (tunnelled TCP is numbered like Wireshark numbers it, but never analysed), and the TCP
- * header quoted in ICMP errors (Wireshark numbers that too).
+ * link types tcpconn-analyze reads, IPv4 (options), IPv6 (extension headers), VLAN, QinQ
+ * and VN-Tag tags, the TCP header quoted in ICMP errors (Wireshark numbers that too), and
+ * the tunnels Wireshark 4.0 dissects by default (tunnel.c): GRE (with ERSPAN II/III and
+ * PPTP), VXLAN, VXLAN-GPE, Geneve, GTP-U, MPLS (also under VLAN tags, over UDP and in IP),
+ * PPPoE, IP-in-IP, IPv6 in IPv4, IPv4/IPv6 in IPv6 and 802.1ah, in any nesting up to
+ * DECODE_MAX_TUNNELS deep. The packet it returns is the innermost one: its addresses,
+ * ports and TCP segment.
  */
 #ifndef TCPCONN_DECODE_H
 #define TCPCONN_DECODE_H
@@ -14,6 +17,9 @@
 #include <stdint.h>
 
 #include "tcpconn.h"
+
+/* Encapsulations a packet may be nested in (a deeper one is malformed). */
+enum { DECODE_MAX_TUNNELS = 8 };
 
 enum decode_result {
     DECODE_TCP,       /* a TCP segment: pkt is filled */
@@ -27,7 +33,7 @@ struct decoded_packet {
     uint8_t family; /* 4 or 6 */
     uint8_t src[16], dst[16];
     uint16_t sport, dport;
-    bool tunnelled;            /* the TCP (or the non-TCP payload) sat inside a tunnel */
+    bool tunnelled;            /* the packet (TCP or not) was found inside a tunnel */
     bool in_error;             /* the TCP header was quoted by an ICMP error: only ports,
                                   seq, ack, flags and window are filled */
     struct tcpconn_segment seg; /* all fields but time_ns, frame and from */
@@ -35,7 +41,7 @@ struct decoded_packet {
     bool numbered;             /* DECODE_MALFORMED, but Wireshark still gives it a stream:
                                   ports..window are filled */
     bool no_bases;             /* ... and it does not set base sequence numbers */
-    struct {                   /* DECODE_FRAGMENT (not tunnelled): for reasm.c */
+    struct {                   /* DECODE_FRAGMENT: for reasm.c */
         uint32_t id;           /* IPv4 identification or IPv6 fragment identification */
         uint8_t proto;         /* upper-layer protocol */
         bool more;             /* more fragments follow */

@@ -6,8 +6,9 @@
 # and the extra facts of "#! file stream key=value..." lines: a key is looked up in the
 # connection's handshake, teardown, then top level; times (rtt, server_rtt, client_rtt,
 # duration) match within 5 ms (the real captures' tolerance), anything else exactly. With
-# stream "-" the facts are about the file: analyzer_connections, tunnelled, fragments,
-# malformed (from the analyzer's stderr counts). Unknown keys are skipped with a note.
+# stream "-" the facts are about the file: analyzer_connections, tunnelled (skipped inside
+# tunnels), inside_tunnels (segments analysed inside tunnels), fragments, malformed (from
+# the analyzer's stderr counts). Unknown keys are skipped with a note.
 # usage: check-expected.sh ANALYZER TESTDATA_DIR
 # Needs jq. Exits 77 (skipped) when testdata/EXPECTED does not exist yet.
 set -u
@@ -43,6 +44,7 @@ sed -n 's/^#![[:space:]]*//p' "$list" | while read -r file stream facts; do
             case $key in
             analyzer_connections | connections) got=$(wc -l <"$out" | tr -d ' ') ;;
             tunnelled) got=$(printf '%s' "$counts" | sed -n 's/.* \([0-9]*\) tunnelled.*/\1/p') ;;
+            inside_tunnels) got=$(printf '%s' "$counts" | sed -n 's/.*(\([0-9]*\) inside tunnels).*/\1/p') ;;
             fragments | ip_fragments) got=$(printf '%s' "$counts" | sed -n 's/.* \([0-9]*\) IP fragments.*/\1/p') ;;
             malformed) got=$(printf '%s' "$counts" | sed -n 's/.* \([0-9]*\) malformed.*/\1/p') ;;
             *) echo "skip $file: unknown file fact $key"; continue ;;
