@@ -320,10 +320,8 @@ enum decode_result decode_ipv6(struct bytes b, struct decoded_packet *pkt, int d
 enum decode_result decode_reassembled(uint8_t proto, const uint8_t *data, size_t cap, size_t len,
                                       struct decoded_packet *pkt)
 {
-    if (proto != 6)
-        return DECODE_NOT_TCP;
     struct bytes b = {data, cap < len ? cap : len, len};
-    return tcp(b, len, pkt);
+    return ip_payload(proto, b, len, pkt, 0); /* TCP, or a tunnel to TCP (GRE, VXLAN, ...) */
 }
 
 bool decode_supported_dlt(int dlt)

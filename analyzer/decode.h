@@ -58,8 +58,8 @@ bool decode_supported_dlt(int dlt);
 enum decode_result decode_frame(int dlt, const uint8_t *data, size_t caplen, size_t wirelen,
                                 struct decoded_packet *pkt);
 
-/* Decode a reassembled IP payload (proto, the datagram's data) into pkt, which already
- * holds the datagram's addresses. Only TCP is recognized. */
+/* Decode a reassembled IP payload (proto, the datagram's first cap of len bytes) into pkt,
+ * which already holds the datagram's addresses: TCP, or a tunnel with TCP inside. */
 enum decode_result decode_reassembled(uint8_t proto, const uint8_t *data, size_t cap, size_t len,
                                       struct decoded_packet *pkt);
 

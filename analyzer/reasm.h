@@ -16,7 +16,9 @@
 
 #include "decode.h"
 
-enum { REASM_HEAD_BYTES = 64 }; /* kept from offset 0: a TCP header with options */
+/* kept from offset 0: a TCP header with options, or tunnel headers and the IP and TCP
+ * headers inside (VXLAN: 8 + 8 + 14 + 20 + 60 bytes; room for a few layers more) */
+enum { REASM_HEAD_BYTES = 256 };
 
 struct reasm;
 

@@ -1,6 +1,6 @@
 /* gen-capture.c: a deterministic generator of large benchmark captures.
  *
- *   gen-capture [--conns N] [--seed S] [--snaplen N] [--rate CONNS_PER_S] OUT.pcap
+ *   gen-capture [--conns N] [--seed S] [--snaplen N] [--rate CONNS_PER_S] [--vxlan] OUT.pcap
  *
  * Writes a classic pcap (microsecond timestamps, LINKTYPE_ETHERNET) of N TCP
  * connections (default 48000, about 1.1 M packets) over Ethernet/IPv4, with every
@@ -14,6 +14,11 @@
  * DF, correct IPv4 and TCP checksums, and occasional SYN, SYN/ACK and FIN
  * retransmissions. Frames are cut at the snap length (default 128 bytes, like
  * `tcpdump -s 128`): headers complete, payload partly captured.
+ *
+ * --vxlan: every frame inside VXLAN (VNI 4242, UDP to port 4789, source port per
+ * connection as Linux derives it from the inner flow) between two tunnel endpoints
+ * 198.18.200.1 and 198.18.200.2, as a cloud traffic mirror delivers it: 50 more bytes a
+ * frame, the same inner packets, cut at snaplen + 50 so that as much of them is captured.
  *
  * Same arguments, same bytes: the only source of randomness is a seeded xorshift.
  * On exit it prints the counts per style on standard error.
@@ -365,6 +370,39 @@ static void fill_payload(uint8_t *p, const struct step *s, const struct conn *c)
         memcpy(p + s->len - 4, "\r\n\r\n", 4);
 }
 
+static int vxlan; /* --vxlan */
+
+/* Outer Ethernet, IPv4, UDP and VXLAN headers (VXLAN_HDR bytes) in front of an inner frame
+ * of inner_len bytes. */
+enum { VXLAN_HDR = 14 + 20 + 8 + 8 };
+static void vxlan_wrap(uint8_t *out, unsigned inner_len, int dir, uint32_t conn)
+{
+    static const uint8_t mac_a[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x01 };
+    static const uint8_t mac_b[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x02 };
+    memcpy(out, dir ? mac_a : mac_b, 6);
+    memcpy(out + 6, dir ? mac_b : mac_a, 6);
+    put16(out + 12, 0x0800);
+    uint8_t *ip = out + 14;
+    memset(ip, 0, 20);
+    ip[0] = 0x45;
+    put16(ip + 2, 20 + 8 + 8 + inner_len);
+    put16(ip + 6, 0x4000); /* DF */
+    ip[8] = 64;
+    ip[9] = 17;
+    put32(ip + 12, dir ? 0xc612c802u : 0xc612c801u); /* 198.18.200.2 / .1 */
+    put32(ip + 16, dir ? 0xc612c801u : 0xc612c802u);
+    put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+    uint8_t *udp = ip + 20;
+    put16(udp, (uint16_t)(49152u + conn % 16384u));
+    put16(udp + 2, 4789);
+    put16(udp + 4, 8 + 8 + inner_len);
+    put16(udp + 6, 0); /* no checksum, as Linux sends VXLAN over IPv4 */
+    uint8_t *vx = udp + 8;
+    memset(vx, 0, 8);
+    vx[0] = 0x08; /* VNI present */
+    vx[4] = 0x00, vx[5] = 0x10, vx[6] = 0x92; /* VNI 4242 */
+}
+
 static int write_pcap(const char *path, uint32_t snaplen)
 {
     FILE *f = fopen(path, "wb");
@@ -386,7 +424,8 @@ static int write_pcap(const char *path, uint32_t snaplen)
     const uint64_t epoch = 1795780800u; /* 2026-11-27 12:00:00 UTC */
     static const uint8_t mac_client_side[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x01 };
     static const uint8_t mac_router[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0xfe };
-    uint8_t frame[14 + 60 + 60 + 1448];
+    uint8_t buf[VXLAN_HDR + 14 + 60 + 60 + 1448];
+    uint8_t *frame = buf + VXLAN_HDR; /* the inner frame; with --vxlan its headers go before it */
 
     for (size_t i = 0; i < nsteps; i++) {
         const struct step *s = &steps[i];
@@ -447,6 +486,12 @@ static int write_pcap(const char *path, uint32_t snaplen)
         put16(t + 16, csum_fold(csum_add(csum_add(0, pseudo, 12), t, thl + s->len)));
 
         uint32_t wire = 14 + iplen;
+        const uint8_t *out = frame;
+        if (vxlan) {
+            vxlan_wrap(buf, wire, s->dir, s->conn);
+            out = buf;
+            wire += VXLAN_HDR;
+        }
         uint32_t cap = wire < snaplen ? wire : snaplen;
         uint64_t us = s->t_ns / 1000u;
         uint8_t rh[16];
@@ -455,7 +500,7 @@ static int write_pcap(const char *path, uint32_t snaplen)
         le32(rh + 8, cap);
         le32(rh + 12, wire);
         fwrite(rh, 1, sizeof rh, f);
-        fwrite(frame, 1, cap, f);
+        fwrite(out, 1, cap, f);
     }
     if (fclose(f) != 0) {
         perror(path);
@@ -466,7 +511,7 @@ static int write_pcap(const char *path, uint32_t snaplen)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: gen-capture [--conns N] [--seed S] [--snaplen N] [--rate CONNS_PER_S] OUT.pcap\n");
+    fprintf(stderr, "usage: gen-capture [--conns N] [--seed S] [--snaplen N] [--rate CONNS_PER_S] [--vxlan] OUT.pcap\n");
     exit(1);
 }
 
@@ -484,6 +529,8 @@ int main(int argc, char **argv)
             v = &snaplen;
         else if (!strcmp(argv[i], "--rate"))
             v = &rate;
+        else if (!strcmp(argv[i], "--vxlan"))
+            vxlan = 1;
         else if (argv[i][0] == '-' && argv[i][1])
             usage();
         else if (!out)
@@ -531,7 +578,7 @@ int main(int argc, char **argv)
         build((uint32_t)i, start, st);
     }
     qsort(steps, nsteps, sizeof *steps, cmp_step);
-    int rc = write_pcap(out, (uint32_t)snaplen);
+    int rc = write_pcap(out, (uint32_t)(vxlan ? snaplen + VXLAN_HDR : snaplen));
     fprintf(stderr, "gen-capture: %s: %zu packets, %lu connections:", out, nsteps, nconns);
     for (int k = 0; k < S_COUNT; k++)
         fprintf(stderr, " %s %lu%s", style_name[k], per_style[k], k + 1 < S_COUNT ? "," : "\n");

@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/run.sh: the tcpconn benchmark (issue 7). See docs/PERFORMANCE.md.
 #
-#   bench/run.sh [-n REPS] [--conns N] [--seed S] [--snaplen N] [--capture FILE]
+#   bench/run.sh [-n REPS] [--conns N] [--seed S] [--snaplen N] [--vxlan] [--capture FILE]
 #                [--build DIR | --commit REV] [--modes "plain filter two-pass analyzer"] [--out FILE] [--keep]
 #
 # 1. Builds the plugin and the analyzer in DIR (default: build/ of this checkout;
@@ -10,7 +10,9 @@
 #    the plugin and the analyzer are built from a clean `git archive REV` instead (so
 #    uncommitted edits in the working tree are not measured).
 # 2. Generates the capture (default 48000 connections, about 1.17 M packets) in a
-#    private temporary directory, or copies --capture FILE there.
+#    private temporary directory, or copies --capture FILE there. --vxlan: the tunnelled
+#    variant, every frame of the same capture inside VXLAN (gen-capture --vxlan; the snap
+#    length grows by the 50 bytes of outer headers).
 # 3. Measures, alternating A and B in every repetition (default 5), the median wall
 #    time, the fastest wall time, the median user+system CPU time and the median peak
 #    RSS (/usr/bin/time -f '%e %M %U %S'; wall from the shell's ns clock):
@@ -42,6 +44,7 @@ reps=5
 conns=48000
 seed=1
 snaplen=128
+vxlan=
 capture=
 build=$src/build
 modes="plain filter two-pass analyzer"
@@ -56,6 +59,7 @@ while [ $# -gt 0 ]; do
     --conns) conns=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --snaplen) snaplen=$2; shift 2 ;;
+    --vxlan) vxlan=--vxlan; shift ;;
     --capture) capture=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
     --commit) commit=$2; shift 2 ;;
@@ -116,7 +120,7 @@ F=$tmp/capture.pcap
 if [ -n "$capture" ]; then
     cp "$capture" "$F"
 else
-    "$build/bench-gen/gen-capture" --conns "$conns" --seed "$seed" --snaplen "$snaplen" "$F"
+    "$build/bench-gen/gen-capture" --conns "$conns" --seed "$seed" --snaplen "$snaplen" $vxlan "$F"
 fi
 chmod -R a+rX "$tmp"
 if [ "$(id -u)" = 0 ]; then
@@ -219,7 +223,7 @@ done
         "$(tcpdump --version 2>&1 | sed -n 2p); tcptrace $(dpkg-query -W -f '${Version}' tcptrace 2>/dev/null || echo '?');" \
         "$(cc --version | head -1)"
     echo "source: $srcdesc; build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")"
-    echo "capture: $(stat -c %s "$F") bytes, $packets packets${capture:+ (from $capture)}${capture:- (gen-capture --conns $conns --seed $seed --snaplen $snaplen)}"
+    echo "capture: $(stat -c %s "$F") bytes, $packets packets${capture:+ (from $capture)}${capture:- (gen-capture --conns $conns --seed $seed --snaplen $snaplen${vxlan:+ --vxlan})}"
     echo "median of $reps runs, A and B alternating; wall and CPU (user+system) seconds, peak RSS MiB; min = fastest run"
     printf '%-11s %8s %8s %6s  %8s %8s %6s  %8s %8s %6s  %7s %7s %6s\n' mode wall.A wall.B ratio \
         min.A min.B ratio cpu.A cpu.B ratio rss.A rss.B ratio

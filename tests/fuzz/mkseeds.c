@@ -78,8 +78,7 @@ static int on_frame(const struct frame *f, void *arg)
     write_file(dir, st->base, f->number, hdr, 3, f->data, f->caplen);
 
     struct decoded_packet pkt;
-    if (decode_frame(f->dlt, f->data, f->caplen, f->wirelen, &pkt) != DECODE_TCP || pkt.tunnelled ||
-        pkt.in_error)
+    if (decode_frame(f->dlt, f->data, f->caplen, f->wirelen, &pkt) != DECODE_TCP || pkt.in_error)
         return 0;
     unsigned i;
     int from = -1;
