@@ -101,6 +101,18 @@ check header-cut-by-snaplen 6 "$tmp/snaplen.pcap: frame 25: TCP header cut by sn
 python3 "$tmp/edit.py" "$good" "$tmp/offset.pcap" bogus-offset
 check bogus-tcp-data-offset 6 "$tmp/offset.pcap: frame 25: bogus TCP data offset 3" 4 "$tmp/offset.pcap"
 
+# tunnel headers cut short or bogus (captures/tunnels-malformed.pcap, mk-captures.py): each is
+# malformed, named with its frame; the good connection inside VXLAN is still reported
+tm=$golden/captures/tunnels-malformed.pcap
+for case in "9: VXLAN header cut short (4 of 8 bytes)" "10: GRE header cut short (6 of 12 bytes)" \
+    "11: MPLS label stack cut short (0 of 4 bytes)" "12: Geneve options cut short (8 of 24 bytes)" \
+    "13: GTP extension header of length 0" "14: PPPoE header cut short (3 of 6 bytes)" \
+    "15: ERSPAN type III header cut short (6 of 12 bytes)" "16: Ethernet header cut by snaplen (8 bytes captured)" \
+    "17: VN-Tag cut by snaplen" "18: TCP header cut by snaplen (16 of 20 bytes captured)" \
+    "19: more than 8 nested encapsulations"; do
+    check "tunnel-frame-${case%%:*}" 6 "$tm: frame $case; packet skipped" 1 "$tm"
+done
+
 # several files: each reported, the largest status wins
 check several-files 2 "$tmp/nonexistent.pcap: cannot open" 5 "$good" "$tmp/nonexistent.pcap" "$good_ng"
 
