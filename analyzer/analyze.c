@@ -340,7 +340,8 @@ static int on_tcp(struct analysis *a, const struct frame *fr, struct decoded_pac
     seg.from = l.side == f->ep0_side ? 0 : 1;
     enum tcpconn_mark mark = tcpconn_update(f->conn, &seg);
     a->n.tcp++;
-    a->n.tcp_tunnelled += pkt->tunnelled;
+    if (pkt->tunnelled)
+        a->n.tcp_tunnelled++;
     if (a->opt->explain && !explain_note(a, f, &seg, mark))
         return EXIT_NOMEM;
     if (!f->lingering && tcpconn_is_finished(f->conn)) {

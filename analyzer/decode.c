@@ -358,7 +358,10 @@ static enum decode_result loopback(uint32_t af, struct bytes b, struct decoded_p
  * re-checks. It leaves the same pkt as ethernet() would, and returns false without
  * touching pkt for anything else (a VLAN tag, IP options, a fragment, any header the
  * general path would call malformed), which then takes the general path. wire >= cap. */
-static bool ethernet_ipv4_tcp(const uint8_t *p, size_t cap, size_t wire, struct decoded_packet *pkt)
+/* always inlined: decode_frame's first test, and inside ethernet_ipv4_vxlan (a second
+ * caller would otherwise make it a call on the plain path: +16 instructions a packet) */
+static inline __attribute__((always_inline)) bool
+ethernet_ipv4_tcp(const uint8_t *p, size_t cap, size_t wire, struct decoded_packet *pkt)
 {
     enum { ETH = 14, IP = 20, TCP = 20 };
     if (cap < ETH + IP + TCP || be16(p + 12) != 0x0800 || p[ETH] != 0x45 /* v4, 20 bytes */)
@@ -383,6 +386,47 @@ static bool ethernet_ipv4_tcp(const uint8_t *p, size_t cap, size_t wire, struct 
     return true;
 }
 
+/* The common tunnelled frame, a cloud traffic mirror's: untagged Ethernet + IPv4 without
+ * options + UDP to or from port 4789 (the lower port: no other tunnel port below it) +
+ * VXLAN + the common frame above. Leaves the same pkt as the general path (tunnel.c's
+ * tunnel_udp), and returns false without touching pkt for anything else. */
+static bool ethernet_ipv4_vxlan(const uint8_t *p, size_t cap, size_t wire, struct decoded_packet *pkt)
+{
+    enum { ETH = 14, IP = 20, UDP = 8, VXLAN = 8 };
+    if (cap < ETH + IP + UDP + VXLAN || be16(p + 12) != 0x0800 || p[ETH] != 0x45 ||
+        p[ETH + 9] != 17)
+        return false;
+    const uint8_t *ip = p + ETH, *udp = ip + IP;
+    uint16_t sport = be16(udp), dport = be16(udp + 2);
+    if (!((dport == 4789 && sport >= 4789) || (sport == 4789 && dport >= 4789)))
+        return false;
+    size_t total = be16(ip + 2);
+    if (total == 0 || total > wire - ETH) /* as decode_ipv4() */
+        total = wire - ETH;
+    size_t ulen = be16(udp + 4);
+    if ((be16(ip + 6) & 0x3fff) || total < IP + UDP + VXLAN || ulen < UDP + VXLAN)
+        return false;
+    size_t len = total - IP < ulen ? total - IP : ulen; /* the UDP payload's bound, as udp() */
+    size_t inner_wire = len - UDP - VXLAN;
+    size_t inner_cap = cap - (ETH + IP + UDP + VXLAN);
+    if (inner_cap > inner_wire)
+        inner_cap = inner_wire;
+    if (!ethernet_ipv4_tcp(udp + UDP + VXLAN, inner_cap, inner_wire, pkt))
+        return false;
+    pkt->tunnelled = true;
+    return true;
+}
+
+/* An Ethernet frame that is not the common one: the common VXLAN frame, else the general
+ * path (not inlined: decode_frame's plain path stays as short as before). */
+static __attribute__((noinline)) enum decode_result ethernet_frame(struct bytes b,
+                                                                    struct decoded_packet *pkt)
+{
+    if (ethernet_ipv4_vxlan(b.p, b.cap, b.wire, pkt))
+        return DECODE_TCP;
+    return decode_ethernet(b, pkt, 0);
+}
+
 enum decode_result decode_frame(int dlt, const uint8_t *data, size_t caplen, size_t wirelen,
                                 struct decoded_packet *pkt)
 {
@@ -391,7 +435,7 @@ enum decode_result decode_frame(int dlt, const uint8_t *data, size_t caplen, siz
     if (dlt == DLT_EN10MB && ethernet_ipv4_tcp(b.p, b.cap, b.wire, pkt))
         return DECODE_TCP;
     switch (dlt) {
-    case DLT_EN10MB: return decode_ethernet(b, pkt, 0);
+    case DLT_EN10MB: return ethernet_frame(b, pkt);
     case DLT_LINUX_SLL:
         if (b.cap < 16)
             return malformed(pkt, "Linux cooked (SLL) header cut by snaplen");

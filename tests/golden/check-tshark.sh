@@ -38,7 +38,7 @@ for f in "$testdata"/*.pcap "$testdata"/*.pcapng "$testdata"/*/*.pcap "$testdata
     files=$((files + 1))
     tshark -n -r "$f" -T fields -E separator='|' -e frame.number -e tcp.stream -e tcp.flags.syn -e tcp.flags.ack \
         -e tcp.seq_raw -e tcp.ack_raw -e tcp.srcport -e tcp.analysis.ack_rtt -e frame.protocols \
-        -e ip.fragment -e ipv6.fragment \
+        -e ip.fragment -e ipv6.fragment -e _ws.malformed \
         >"$tmp/ts" 2>"$tmp/ts.err" || { echo "FAIL $f: tshark: $(cat "$tmp/ts.err")"; failed=1; continue; }
     "$bin" --json --quiet "$f" 2>"$tmp/an.err" |
         jq -r '[.stream, (.frames.synack // "-"), (.handshake.server_rtt // "-"),
@@ -48,15 +48,18 @@ for f in "$testdata"/*.pcap "$testdata"/*.pcapng "$testdata"/*/*.pcap "$testdata
     awk -v file="$f" -F'|' '
     # pass 1: tshark
     FNR == NR {
-        # frame|stream|syn|ack|seq_raw|ack_raw|srcport|ack_rtt|protocols|ip.fragment|ipv6.fragment
+        # frame|stream|syn|ack|seq_raw|ack_raw|srcport|ack_rtt|protocols|ip.fragment|ipv6.fragment|malformed
         frame = $1; st = $2
         if (st == "") next
         syn = ($3 == "1" || $3 == "True"); ack = ($4 == "1" || $4 == "True")
         if (!(st in first)) {
             first[st] = frame
-            # quoted in ICMP, or reassembled from fragments: numbered, not analysed
-            # (tunnelled TCP is analysed: its innermost layers are what counts)
-            unanalysed[st] = ($9 ~ /icmp/ || $10 != "" || $11 != "")
+            # quoted in ICMP, reassembled from fragments, or malformed: numbered, not analysed
+            # (tunnelled TCP is analysed: its innermost layers are what counts), and nested
+            # deeper than the 8 encapsulations the analyzer enters (more than 9 IP layers)
+            nl = split($9, layer, ":"); nip = 0
+            for (i = 1; i <= nl; i++) if (layer[i] == "ip" || layer[i] == "ipv6") nip++
+            unanalysed[st] = ($9 ~ /icmp/ || $10 != "" || $11 != "" || $12 != "" || nip > 9)
         }
         rtt[frame] = $8
         if (!(st in synack) && syn && ack) {

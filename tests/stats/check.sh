@@ -3,8 +3,8 @@
 #
 # onepass, twopass: tshark -q -z tcpconn,tree (the plugin's statistics tree, in one pass or
 # with -2) counts the same connections in the same rows as tcpconn-analyze --summary.
-# modes: one-pass and -2 runs of tshark agree (for captures with tunnelled TCP, which the
-# plugin analyses and the analyzer skips by design).
+# modes: one-pass and -2 runs of tshark agree (for captures with streams the plugin analyses
+# and the analyzer only numbers by design, flagged plugin-only-ok).
 # streams-ws40: the analyzer numbers connections as Wireshark 4.0's tcp.stream does, and on
 # this capture later versions number them differently: with those, "modes" is checked instead.
 set -eu
