@@ -24,14 +24,13 @@ enum decode_result decode_malformed(struct decoded_packet *pkt, const char *fmt,
     va_end(ap);
     return DECODE_MALFORMED;
 }
-#define malformed decode_malformed
 
 /* IP by its version nibble: Wireshark's "ip" dissector, used for payloads that may be
  * either (IP-in-IP, GRE 0x0800, MPLS, PPP, GTP-U). */
 enum decode_result decode_ip_by_version(struct bytes b, struct decoded_packet *pkt, int depth)
 {
     if (b.cap < 1)
-        return malformed(pkt, "IP header cut by snaplen");
+        return decode_malformed(pkt, "IP header cut by snaplen");
     switch (b.p[0] >> 4) {
     case 4: return decode_ipv4(b, pkt, depth);
     case 6: return decode_ipv6(b, pkt, depth);
@@ -42,7 +41,7 @@ enum decode_result decode_ip_by_version(struct bytes b, struct decoded_packet *p
 enum decode_result decode_ethernet(struct bytes b, struct decoded_packet *pkt, int depth)
 {
     if (b.cap < 14)
-        return malformed(pkt, "Ethernet header cut by snaplen (%zu bytes captured)", b.cap);
+        return decode_malformed(pkt, "Ethernet header cut by snaplen (%zu bytes captured)", b.cap);
     return decode_ethertype(be16(b.p + 12), skip(b, 14), pkt, depth);
 }
 
@@ -79,7 +78,7 @@ enum decode_result decode_ethertype(uint16_t type, struct bytes b, struct decode
         default: return DECODE_NOT_IP;
         }
         if (b.cap < tag)
-            return malformed(pkt, "%s cut by snaplen", name);
+            return decode_malformed(pkt, "%s cut by snaplen", name);
         type = be16(b.p + tag - 2);
         b = skip(b, tag);
     }
@@ -170,16 +169,18 @@ static enum decode_result tcp(struct bytes b, size_t ip_payload_len, struct deco
         pkt->no_bases = ip_payload_len < (size_t)(b.p[12] >> 4) * 4;
     }
     if (b.cap < 20)
-        return malformed(pkt, "TCP header cut by snaplen (%zu of 20 bytes captured)", b.cap);
+        return decode_malformed(pkt, "TCP header cut by snaplen (%zu of 20 bytes captured)", b.cap);
     size_t hlen = (size_t)(b.p[12] >> 4) * 4;
     if (hlen < 20)
-        return malformed(pkt, "bogus TCP data offset %zu (header length %zu < 20)", hlen / 4, hlen);
+        return decode_malformed(pkt, "bogus TCP data offset %zu (header length %zu < 20)",
+                                hlen / 4, hlen);
     if (ip_payload_len < hlen)
-        return malformed(pkt, "IP length leaves %zu bytes for a %zu-byte TCP header",
-                         ip_payload_len, hlen);
+        return decode_malformed(pkt, "IP length leaves %zu bytes for a %zu-byte TCP header",
+                                ip_payload_len, hlen);
     if (b.cap < hlen)
-        return malformed(pkt, "TCP options cut by snaplen (%zu of %zu header bytes captured)",
-                         b.cap, hlen);
+        return decode_malformed(pkt,
+                                "TCP options cut by snaplen (%zu of %zu header bytes captured)",
+                                b.cap, hlen);
     pkt->numbered = pkt->no_bases = false;
     tcp_fill(b.p, hlen, ip_payload_len, pkt);
     return DECODE_TCP;
@@ -229,20 +230,21 @@ static enum decode_result ip_payload(uint8_t proto, struct bytes b, size_t len,
 enum decode_result decode_ipv4(struct bytes b, struct decoded_packet *pkt, int depth)
 {
     if (b.cap < 20)
-        return malformed(pkt, "IPv4 header cut by snaplen (%zu of 20 bytes captured)", b.cap);
+        return decode_malformed(pkt, "IPv4 header cut by snaplen (%zu of 20 bytes captured)",
+                                b.cap);
     if (b.p[0] >> 4 != 4)
-        return malformed(pkt, "bad IP version %u where IPv4 was expected", b.p[0] >> 4);
+        return decode_malformed(pkt, "bad IP version %u where IPv4 was expected", b.p[0] >> 4);
     size_t ihl = (size_t)(b.p[0] & 0x0f) * 4;
     if (ihl < 20)
-        return malformed(pkt, "bogus IPv4 header length %zu", ihl);
+        return decode_malformed(pkt, "bogus IPv4 header length %zu", ihl);
     if (b.cap < ihl)
-        return malformed(pkt, "IPv4 options cut by snaplen (%zu of %zu bytes captured)", b.cap,
-                         ihl);
+        return decode_malformed(pkt, "IPv4 options cut by snaplen (%zu of %zu bytes captured)",
+                                b.cap, ihl);
     size_t total = be16(b.p + 2);
     if (total == 0 || total > b.wire) /* TSO leaves 0; a length beyond the frame is bogus */
         total = b.wire;                 /* either way the frame's length is what there is */
     if (total < ihl)
-        return malformed(pkt, "bogus IPv4 total length %zu (header is %zu)", total, ihl);
+        return decode_malformed(pkt, "bogus IPv4 total length %zu (header is %zu)", total, ihl);
     pkt->family = 4;
     memset(pkt->src, 0, sizeof pkt->src);
     memset(pkt->dst, 0, sizeof pkt->dst);
@@ -267,9 +269,10 @@ enum decode_result decode_ipv4(struct bytes b, struct decoded_packet *pkt, int d
 enum decode_result decode_ipv6(struct bytes b, struct decoded_packet *pkt, int depth)
 {
     if (b.cap < 40)
-        return malformed(pkt, "IPv6 header cut by snaplen (%zu of 40 bytes captured)", b.cap);
+        return decode_malformed(pkt, "IPv6 header cut by snaplen (%zu of 40 bytes captured)",
+                                b.cap);
     if (b.p[0] >> 4 != 6)
-        return malformed(pkt, "bad IP version %u where IPv6 was expected", b.p[0] >> 4);
+        return decode_malformed(pkt, "bad IP version %u where IPv6 was expected", b.p[0] >> 4);
     size_t len = be16(b.p + 4);
     uint8_t next = b.p[6];
     pkt->family = 6;
@@ -286,17 +289,17 @@ enum decode_result decode_ipv6(struct bytes b, struct decoded_packet *pkt, int d
         case 43: /* routing */
         case 60: /* destination options */
             if (b.cap < 2)
-                return malformed(pkt, "IPv6 extension header cut by snaplen");
+                return decode_malformed(pkt, "IPv6 extension header cut by snaplen");
             hl = ((size_t)b.p[1] + 1) * 8;
             break;
         case 51: /* authentication header */
             if (b.cap < 2)
-                return malformed(pkt, "IPv6 extension header cut by snaplen");
+                return decode_malformed(pkt, "IPv6 extension header cut by snaplen");
             hl = ((size_t)b.p[1] + 2) * 4;
             break;
         case 44:
             if (b.cap < 8 || len < 8)
-                return malformed(pkt, "IPv6 fragment header cut by snaplen");
+                return decode_malformed(pkt, "IPv6 fragment header cut by snaplen");
             pkt->frag.proto = b.p[0];
             pkt->frag.offset = (uint32_t)(be16(b.p + 2) & 0xfff8);
             pkt->frag.more = b.p[3] & 1;
@@ -308,9 +311,9 @@ enum decode_result decode_ipv6(struct bytes b, struct decoded_packet *pkt, int d
         default: return ip_payload(next, b, len, pkt, depth);
         }
         if (len < hl)
-            return malformed(pkt, "IPv6 extension header longer than the payload length");
+            return decode_malformed(pkt, "IPv6 extension header longer than the payload length");
         if (b.cap < hl)
-            return malformed(pkt, "IPv6 extension header cut by snaplen");
+            return decode_malformed(pkt, "IPv6 extension header cut by snaplen");
         next = b.p[0];
         b = skip(b, hl);
         len -= hl;
@@ -390,7 +393,8 @@ ethernet_ipv4_tcp(const uint8_t *p, size_t cap, size_t wire, struct decoded_pack
  * options + UDP to or from port 4789 (the lower port: no other tunnel port below it) +
  * VXLAN + the common frame above. Leaves the same pkt as the general path (tunnel.c's
  * tunnel_udp), and returns false without touching pkt for anything else. */
-static bool ethernet_ipv4_vxlan(const uint8_t *p, size_t cap, size_t wire, struct decoded_packet *pkt)
+static bool ethernet_ipv4_vxlan(const uint8_t *p, size_t cap, size_t wire,
+                                struct decoded_packet *pkt)
 {
     enum { ETH = 14, IP = 20, UDP = 8, VXLAN = 8 };
     if (cap < ETH + IP + UDP + VXLAN || be16(p + 12) != 0x0800 || p[ETH] != 0x45 ||
@@ -438,11 +442,11 @@ enum decode_result decode_frame(int dlt, const uint8_t *data, size_t caplen, siz
     case DLT_EN10MB: return ethernet_frame(b, pkt);
     case DLT_LINUX_SLL:
         if (b.cap < 16)
-            return malformed(pkt, "Linux cooked (SLL) header cut by snaplen");
+            return decode_malformed(pkt, "Linux cooked (SLL) header cut by snaplen");
         return decode_ethertype(be16(b.p + 14), skip(b, 16), pkt, 0);
     case DLT_LINUX_SLL2:
         if (b.cap < 20)
-            return malformed(pkt, "Linux cooked (SLL2) header cut by snaplen");
+            return decode_malformed(pkt, "Linux cooked (SLL2) header cut by snaplen");
         return decode_ethertype(be16(b.p), skip(b, 20), pkt, 0);
     case DLT_RAW: return decode_ip_by_version(b, pkt, 0);
     case DLT_IPV4: return decode_ipv4(b, pkt, 0);
@@ -450,7 +454,7 @@ enum decode_result decode_frame(int dlt, const uint8_t *data, size_t caplen, siz
     case DLT_NULL:
     case DLT_LOOP: {
         if (b.cap < 4)
-            return malformed(pkt, "loopback header cut by snaplen");
+            return decode_malformed(pkt, "loopback header cut by snaplen");
         uint32_t af = dlt == DLT_LOOP ? be32(b.p) : le32(b.p);
         if (dlt == DLT_NULL && af > 0xffff) /* written by a big-endian host */
             af = be32(b.p);
