@@ -50,9 +50,10 @@ static inline struct bytes limit(struct bytes b, size_t len)
 enum decode_result decode_malformed(struct decoded_packet *pkt, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* One encapsulation deeper: marks the packet tunnelled; false (and pkt->error says why)
- * beyond DECODE_MAX_TUNNELS. */
-bool decode_enter_tunnel(struct decoded_packet *pkt, int *depth);
+/* One encapsulation deeper: marks the packet tunnelled and returns DECODE_TCP to go on;
+ * beyond DECODE_MAX_TUNNELS, what decode_malformed returns (malformed, or not TCP inside
+ * an ICMP quote). */
+enum decode_result decode_enter_tunnel(struct decoded_packet *pkt, int *depth);
 
 /* decode.c: link layers and IP */
 enum decode_result decode_ethernet(struct bytes b, struct decoded_packet *pkt, int depth);

@@ -63,15 +63,19 @@ enum decode_result decode_ethertype(uint16_t type, struct bytes b, struct decode
         case 0x88a8:
         case 0x9100: tag = 4, name = "VLAN tag"; break;
         case 0x8926: tag = 6, name = "VN-Tag"; break;
-        case 0x88e7:
-            if (!decode_enter_tunnel(pkt, &depth))
-                return DECODE_MALFORMED;
+        case 0x88e7: {
+            enum decode_result entered = decode_enter_tunnel(pkt, &depth);
+            if (entered != DECODE_TCP)
+                return entered;
             tag = 18, name = "802.1ah I-Tag";
             break;
-        case 0x6558: /* transparent Ethernet bridging: a whole Ethernet frame */
-            if (!decode_enter_tunnel(pkt, &depth))
-                return DECODE_MALFORMED;
+        }
+        case 0x6558: { /* transparent Ethernet bridging: a whole Ethernet frame */
+            enum decode_result entered = decode_enter_tunnel(pkt, &depth);
+            if (entered != DECODE_TCP)
+                return entered;
             return decode_ethernet(b, pkt, depth);
+        }
         case 0x8847:
         case 0x8848: return tunnel_mpls(b, pkt, depth);
         case 0x8864: return tunnel_pppoe(b, pkt, depth); /* PPPoE session */

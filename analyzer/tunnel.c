@@ -12,19 +12,19 @@
 
 #include "decode-layers.h"
 
-bool decode_enter_tunnel(struct decoded_packet *pkt, int *depth)
+enum decode_result decode_enter_tunnel(struct decoded_packet *pkt, int *depth)
 {
     pkt->tunnelled = true;
     if (++*depth <= DECODE_MAX_TUNNELS)
-        return true;
-    decode_malformed(pkt, "more than %d nested encapsulations", DECODE_MAX_TUNNELS);
-    return false;
+        return DECODE_TCP;
+    return decode_malformed(pkt, "more than %d nested encapsulations", DECODE_MAX_TUNNELS);
 }
 
 #define ENTER_TUNNEL(pkt, depth)                                                                  \
     do {                                                                                          \
-        if (!decode_enter_tunnel(pkt, &(depth)))                                                  \
-            return DECODE_MALFORMED;                                                              \
+        enum decode_result entered_ = decode_enter_tunnel(pkt, &(depth));                         \
+        if (entered_ != DECODE_TCP)                                                               \
+            return entered_;                                                                      \
     } while (0)
 
 static enum decode_result cut_short(struct decoded_packet *pkt, const char *what, size_t have,
