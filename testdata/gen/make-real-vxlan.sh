@@ -88,7 +88,9 @@ in_ns $NS_S ip neigh replace $C4 lladdr $OMAC_C dev ${P}vx nud permanent
 
 start_capture() { # ifname filter file
     rm -f "$WORK/$1.err"
-    in_ns $NS_C tcpdump -i "$1" --immediate-mode -U -w "$3" "$2" 2>"$WORK/$1.err" &
+    # not through in_ns: a backgrounded function's $! is its subshell, and killing that
+    # would leave tcpdump running (ip netns exec execs tcpdump in its own process)
+    ip netns exec $NS_C tcpdump -i "$1" --immediate-mode -U -w "$3" "$2" 2>"$WORK/$1.err" &
     CAPS+=($!)
     local i=0
     until grep -q "listening on" "$WORK/$1.err" 2>/dev/null; do
@@ -105,7 +107,7 @@ port=$PORT
 for scen in three-way-client-close four-way-server-close reset-linger half-close; do
     echo "== $scen (port $port)" >&2
     rm -f "$WORK/server.ready"
-    in_ns $NS_S $PY "$GEN/endpoint.py" server "$scen" --addr $S4 --port $port \
+    ip netns exec $NS_S $PY "$GEN/endpoint.py" server "$scen" --addr $S4 --port $port \
         --ready "$WORK/server.ready" 2>>"$WORK/endpoints.log" &
     spid=$!
     wait_file "$WORK/server.ready"
