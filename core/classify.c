@@ -19,8 +19,9 @@ int tcpconn_active_closer(const struct tcpconn *c)
     return c->ep[0].fin_frame < c->ep[1].fin_frame ? 0 : 1;
 }
 
-/* known: no later segment can change the state. unanswered and no-ack are never known
- * before the capture ends (an answer may still come, even after an RST it crossed). */
+/* known: no later segment can change the state. unanswered and no-ack are known only
+ * once the connection has ended (an answer may still come until then); after the end
+ * nothing changes the handshake (conn.c, after_end), so every state is known then. */
 enum tcpconn_handshake_state tcpconn_decide_handshake(const struct tcpconn *c, bool *known)
 {
     const endpoint *client = &c->ep[conn_client(c)], *server = &c->ep[!conn_client(c)];
@@ -37,7 +38,7 @@ enum tcpconn_handshake_state tcpconn_decide_handshake(const struct tcpconn *c, b
         return TCPCONN_HS_REFUSED;
     if (c->hs_ack_frame != TCPCONN_NO_FRAME)
         return TCPCONN_HS_COMPLETE;
-    *known = false;
+    *known = tcpconn_is_finished(c);
     return (server->flags & TCPCONN_EP_SYNACK) ? TCPCONN_HS_NO_ACK : TCPCONN_HS_UNANSWERED;
 }
 

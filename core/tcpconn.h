@@ -90,7 +90,8 @@ struct tcpconn_segment {
     X(TCPCONN_MARK_FIN, "fin", "a FIN, first transmission")                    \
     X(TCPCONN_MARK_FIN_RETRANSMISSION, "fin-retransmission", "a FIN sent again") \
     X(TCPCONN_MARK_DATA_AFTER_FIN, "data-after-fin", "new data acknowledging the peer's FIN") \
-    X(TCPCONN_MARK_RST, "rst", "an RST")
+    X(TCPCONN_MARK_RST, "rst", "an RST")                                       \
+    X(TCPCONN_MARK_AFTER_END, "after-end", "a segment after the connection ended (first RST or completed close)")
 
 /* The role of a frame in its connection's handshake or teardown, as known now.
  * tcpconn_role_name() gives the readable text SPEC.md shows (with its position). */
@@ -114,7 +115,9 @@ struct tcpconn_segment {
     X(TCPCONN_ROLE_RST_REFUSED, "RST, refused", "the RST that answered the SYN") \
     X(TCPCONN_ROLE_RST_AFTER_FIN, "RST after FIN", "an RST that ended the close early") \
     X(TCPCONN_ROLE_RST_AFTER_CLOSE, "RST after close", "a stray RST after the close completed") \
-    X(TCPCONN_ROLE_DUPLICATE, "duplicate", "the same transmission captured twice")
+    X(TCPCONN_ROLE_DUPLICATE, "duplicate", "the same transmission captured twice") \
+    X(TCPCONN_ROLE_AFTER_RST, "after RST", "a segment after the RST that ended the connection: it changes nothing") \
+    X(TCPCONN_ROLE_AFTER_CLOSE, "after close", "a segment after the close completed: it changes nothing")
 
 /* How a handshake leg was attributed to a transmission (SPEC.md, Karn's rule). */
 #define TCPCONN_LEG_BASES(X)                                                               \
@@ -276,9 +279,11 @@ enum tcpconn_mark tcpconn_update(struct tcpconn *c, const struct tcpconn_segment
 bool tcpconn_close_completed(const struct tcpconn *c);
 
 /* True once the close completed (both FINs acked) or an RST ended the connection. From
- * then on the teardown facts are latched: nothing later changes the style, its frames or
- * its duration (later segments only get marks, and a first RST after a completed close
- * is noted as such). */
+ * then on everything is latched: nothing later changes the teardown (style, its frames,
+ * its duration) or the handshake (state, legs, the handshake's frames, retransmission
+ * counts), so the roles of earlier frames stay too. Later segments only get marks
+ * (TCPCONN_MARK_AFTER_END, a FIN retransmitted after a completed close, RSTs), and a first
+ * RST after a completed close is noted as such. */
 bool tcpconn_is_finished(const struct tcpconn *c);
 
 /* ---- reading results ---- */

@@ -13,8 +13,9 @@
 #
 # relay.py is a userspace AF_PACKET bridge (the kernel has no netem/iptables): it delays each
 # frame by the leg's one-way delay, so seen from ma0 server_rtt ~ 14 ms and client_rtt ~ 40 ms.
-# It can drop chosen frames (--drop). endpoint.py runs the scripted sockets.
-# Needs: iproute2, ethtool, tcpdump, /usr/bin/python3. Run as root.
+# It can drop chosen frames (--drop). endpoint.py runs the scripted sockets, scan.py (scapy) and
+# nmap the SYN scans.
+# Needs: iproute2, ethtool, tcpdump, nmap, /usr/bin/python3 (with scapy). Run as root.
 set -euo pipefail
 
 GEN=$(cd "$(dirname "$0")" && pwd)
@@ -312,9 +313,33 @@ sc_mixed() {
     kill_pids
 }
 
+sc_syn_scan() {
+    # nmap -sS: its SYN from a raw socket, the server's SYN/ACK, and the client kernel's RST
+    # (no socket owns the connection: RST with the SYN/ACK's ACK number, no ACK flag)
+    topo_up; start_relay
+    start_server three-way-client-close $S4
+    start_capture $NS_M ma0 "$OUT/syn-scan.pcap"
+    in_ns $NS_C nmap -sS -Pn -n --send-ip --max-retries 0 -p $PORT $S4 >>"$WORK/endpoints.log" 2>&1
+    sleep 0.5
+    stop_capture; kill_pids
+}
+
+sc_syn_scan_late_data() {
+    # the same SYN scan (scan.py, scapy), then 16 s later a data segment with ACK on the same
+    # ports, acknowledging the SYN/ACK; the server, which dropped the half-open connection at
+    # the RST, answers with RST. (16 s: longer than tcpconn-analyze's default --linger 10.)
+    topo_up; start_relay
+    start_server three-way-client-close $S4
+    start_capture $NS_M ma0 "$OUT/syn-scan-late-data.pcap"
+    in_ns $NS_C $PY "$GEN/scan.py" --addr $S4 --port $PORT --late 16 2>>"$WORK/endpoints.log"
+    sleep 0.5
+    stop_capture; kill_pids
+}
+
 SCENARIOS=(four_way_client_close four_way_server_close three_way_client_close three_way_server_close
     half_close simultaneous_close reset_linger reset_unread_data refused syn_lost synack_lost port_reuse
-    open_at_end reset_after_fin incomplete_at_end mid_stream ipv6_four_way at_client_three_way at_client_syn_lost mixed)
+    open_at_end reset_after_fin incomplete_at_end mid_stream ipv6_four_way at_client_three_way at_client_syn_lost mixed
+    syn_scan syn_scan_late_data)
 
 mkdir -p "$OUT"
 if [ $# -gt 0 ]; then

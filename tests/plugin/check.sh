@@ -10,6 +10,8 @@
 #   check.sh filters PLUGIN FIXTURE            -Y by style, initiator, state, role
 #   check.sh expert  PLUGIN FIXTURE            -z expert lists the tcpconn expert items
 #   check.sh prefs   PLUGIN FIXTURE            tcpconn.info_column, tcpconn.slow_handshake_ms, disabling tcpconn
+#   check.sh after-end PLUGIN SCAN_LATE        testdata/syn-scan-late-data.pcap: nothing after the RST
+#                                              changes the handshake (state, legs, roles, expert items)
 #
 # tshark runs through run-tshark.sh (as uid 65534 when we are root). Exit 0 = pass.
 set -eu
@@ -222,6 +224,32 @@ prefs)
     n=$(run -n -r "$fixture" -2 --disable-protocol tcpconn -Y tcpconn -T fields -e frame.number | wc -l | tr -d ' ')
     [ "$n" = 0 ] || fail "--disable-protocol tcpconn: $n packets still annotated"
     echo "ok: --disable-protocol tcpconn"
+    ;;
+after-end)
+    # SYN, SYN/ACK, the client kernel's RST, a data segment with ACK 16 s later (it acks the
+    # SYN/ACK), the server's RST: the connection ended at frame 3, the handshake stays no-ack.
+    cap=$1
+    for pass in "" -2; do
+        mode=${pass:-one-pass}
+        n=$(run -n -r "$cap" $pass -Y 'tcpconn.handshake.state == "no-ack"' -T fields -e frame.number | tr '\n' ' ')
+        case $pass in
+        -2) [ "$n" = "1 2 3 4 5 " ] || fail "$mode: no-ack on frames '$n', expected every frame" ;;
+        *) [ "$n" = "3 4 5 " ] || fail "$mode: no-ack on frames '$n', expected 3 4 5 (known at the RST)" ;;
+        esac
+        n=$(run -n -r "$cap" $pass -Y 'tcpconn.handshake.client_rtt || tcpconn.handshake.state == "complete" || tcpconn.handshake.ack_frame' -T fields -e frame.number | wc -l | tr -d ' ')
+        [ "$n" = 0 ] || fail "$mode: $n packets with a client leg, a complete handshake or a handshake ACK"
+        roles=$(run -n -r "$cap" $pass -T fields -e tcpconn.role -e tcpconn.related_frame | tr '\t\n' '|;')
+        [ "$roles" = "SYN (1/3)|;SYN/ACK (2/3)|;RST|;after RST|3;RST|;" ] || fail "$mode: roles $roles"
+        # Expert: one reset warning (the RST that ended it), never a slow handshake (the late
+        # segment would have made a 16 s client leg), even with a 1 ms threshold.
+        out=$(run -n -r "$cap" $pass -o tcpconn.slow_handshake_ms:1 -q -z expert)
+        n=$(printf '%s\n' "$out" | grep TCPCONN | grep -c "Connection reset by the client" || true)
+        [ "$n" = 1 ] || fail "$mode: $n 'Connection reset by the client' items, expected 1"
+        if printf '%s\n' "$out" | grep TCPCONN | grep -qE "Slow handshake|Connection reset by the server"; then
+            fail "$mode: unexpected expert item: $(printf '%s\n' "$out" | grep TCPCONN)"
+        fi
+        echo "ok: after-end ($mode)"
+    done
     ;;
 *)
     fail "unknown command $cmd"

@@ -1,8 +1,11 @@
 /* Table-driven tests of the core: one named case per style and per edge case.
  *
  * Each case is a list of segments (time in µs, sender, flags, seq, ack, payload) and the
- * summary and roles it must produce. Every case is also replayed with each segment
- * captured twice (a SPAN duplicate): the summary must not change. */
+ * summary and roles it must produce (read as -2 does: the summary at the end). Every case
+ * is also replayed with each segment captured twice (a SPAN duplicate): the summary must not
+ * change; and, when its connection ends (first RST or completed close), one-pass (the
+ * summary read after each segment) and cut at the segment that ended it: nothing after the
+ * end may change anything (check_after_end). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -139,6 +142,87 @@ static void check_summary(const struct tcase *tc, const struct tcpconn_summary *
     CHECK_U64(tc, "style_known", sum->style_known, 1);
 }
 
+/* The summary fields that must not change once the connection has ended. rst_frame and
+ * rst_from are left out when a close ended it (a first RST after the close is still noted). */
+static void check_same_summary(const struct tcase *tc, const char *when, const struct tcpconn_summary *got,
+                               const struct tcpconn_summary *want)
+{
+    char what[96];
+#define SAME(field)                                                           \
+    do {                                                                      \
+        snprintf(what, sizeof what, "%s: " #field, when);                     \
+        CHECK_U64(tc, what, got->field, want->field);                         \
+    } while (0)
+    SAME(handshake); SAME(handshake_known); SAME(roles_inferred); SAME(rtt_ambiguous);
+    SAME(server_leg_basis); SAME(client_leg_basis); SAME(client);
+    SAME(server_rtt_ns); SAME(client_rtt_ns); SAME(rtt_ns);
+    SAME(syn_retransmissions); SAME(synack_retransmissions);
+    SAME(style); SAME(style_known); SAME(initiator); SAME(teardown_duration_ns); SAME(teardown_steps);
+    SAME(fins_crossed); SAME(active_closer);
+    SAME(first_frame); SAME(syn_frame); SAME(other_syn_frame); SAME(synack_frame); SAME(synack_answers_frame);
+    SAME(hs_ack_frame); SAME(hs_ack_answers_frame); SAME(fin_a_frame); SAME(fin_b_frame);
+    SAME(ack_of_fin_a_frame); SAME(ack_of_fin_b_frame); SAME(close_frame);
+    SAME(half_close_bytes); SAME(half_close_first_frame); SAME(half_close_last_frame);
+    if (want->style == TCPCONN_TD_RESET || want->style == TCPCONN_TD_RESET_AFTER_FIN ||
+        want->style == TCPCONN_TD_REFUSED) {
+        SAME(rst_frame);
+        SAME(rst_from);
+    }
+#undef SAME
+}
+
+/* Nothing after the end changes anything (issue 16): replays the case one-pass (the summary
+ * read after each segment, at_end false, as one-pass tshark shows it) and cut at the
+ * segment that ended the connection (-2 of a capture that stops there). From the end on,
+ * every one-pass summary equals the final -2 summary and each late frame's one-pass role is
+ * its -2 role; the cut capture's -2 summary and roles equal the whole capture's. Cases
+ * whose connection never ends have nothing to check. */
+static void check_after_end(const struct tcase *tc, const struct tcpconn_summary *final,
+                            const enum tcpconn_mark *marks)
+{
+    struct tcpconn c;
+    struct tcpconn_summary now;
+    unsigned end = tc->nsegs;
+    start(tc, &c);
+    for (unsigned i = 0; i < tc->nsegs; i++) {
+        struct tcpconn_segment s = to_segment(tc, &tc->segs[i], i + 1);
+        tcpconn_update(&c, &s);
+        if (end == tc->nsegs && tcpconn_is_finished(&c))
+            end = i;
+        if (end == tc->nsegs)
+            continue;
+        char when[64], got[160], want[160];
+        tcpconn_summarize(&c, false, &now);
+        snprintf(when, sizeof when, "one pass after frame %u (ended at %u)", i + 1, end + 1);
+        check_same_summary(tc, when, &now, final);
+        uint8_t from = endpoint_of(tc, tc->segs[i].from);
+        roles_text(&now, i + 1, from, marks[i], got, sizeof got);
+        roles_text(final, i + 1, from, marks[i], want, sizeof want);
+        snprintf(when, sizeof when, "one-pass role of frame %u", i + 1);
+        CHECK_STR(tc, when, got, want);
+    }
+    if (end == tc->nsegs)
+        return;
+
+    struct tcpconn cut;
+    struct tcpconn_summary cut_sum;
+    start(tc, &cut);
+    for (unsigned i = 0; i <= end; i++) {
+        struct tcpconn_segment s = to_segment(tc, &tc->segs[i], i + 1);
+        tcpconn_update(&cut, &s);
+    }
+    tcpconn_summarize(&cut, true, &cut_sum);
+    check_same_summary(tc, "-2, capture cut at the end", &cut_sum, final);
+    for (unsigned i = 0; i <= end; i++) {
+        char what[64], got[160], want[160];
+        uint8_t from = endpoint_of(tc, tc->segs[i].from);
+        roles_text(&cut_sum, i + 1, from, marks[i], got, sizeof got);
+        roles_text(final, i + 1, from, marks[i], want, sizeof want);
+        snprintf(what, sizeof what, "-2 role of frame %u, capture cut at the end", i + 1);
+        CHECK_STR(tc, what, got, want);
+    }
+}
+
 static void run_case(const struct tcase *tc)
 {
     struct tcpconn c;
@@ -159,6 +243,7 @@ static void run_case(const struct tcase *tc)
         snprintf(what, sizeof what, "role of frame %u", i + 1);
         CHECK_STR(tc, what, got, tc->segs[i].role);
     }
+    check_after_end(tc, &sum, marks);
 
     /* The same capture with every segment seen twice, 10 µs apart: nothing changes. */
     struct tcpconn d;
@@ -255,7 +340,7 @@ static const struct seg reset_by_client[] = {
 static const struct seg reset_without_ack[] = {
     OPEN3, DATA,
     {2000000, S, R, 5001, 0, 0, 0, 0, "RST"},
-    {2000500, C, P | A, 1101, 5001, 10, 0, 0, ""},
+    {2000500, C, P | A, 1101, 5001, 10, 0, 0, "after RST"},
     {2001000, S, R, 5001, 0, 0, 0, 0, "RST"},
 };
 
@@ -460,6 +545,82 @@ static const struct seg ack_is_fin[] = {
     {160000, C, A, 1002, 5002, 0, 0, 0, "final ACK (3/3)"},
 };
 
+/* ---- Nothing after the end changes the handshake (issue 16). Once the first RST or a
+ * completed close ended the connection, later segments get a role that says so ("after
+ * RST", "after close") and change no summary field and no earlier frame's role
+ * (check_after_end, run for every case, checks that one-pass and -2). */
+
+/* A SYN scan (nmap -sS): SYN, SYN/ACK, the scanner's kernel answers with RST (no ACK). */
+static const struct seg syn_scan[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {80000, C, R, 1001, 0, 0, 0, 0, "RST"},
+};
+
+/* ... and 16 s later a data segment with ACK on the same ports (it acks the SYN/ACK), which
+ * the server answers with RST: not the handshake's ACK, no 16 s client leg. */
+static const struct seg syn_scan_late_data[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {80000, C, R, 1001, 0, 0, 0, 0, "RST"},
+    {16080000, C, P | A, 1001, 5001, 10, 0, 0, "after RST"},
+    {16100000, S, R, 5001, 0, 0, 0, 0, "RST"},
+};
+
+/* The server resets right after its SYN/ACK; the client's ACK is captured after the RST
+ * (it crossed it): the connection had ended, the handshake stays no-ack. */
+static const struct seg ack_after_rst[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {21000, S, R | A, 5001, 1001, 0, 0, 0, "RST"},
+    {80000, C, A, 1001, 5001, 0, 0, 0, "after RST"},
+    {90000, C, P | A, 1001, 5001, 100, 0, 0, "after RST"},
+    {90500, C, F | A, 1101, 5001, 0, 0, 0, "after RST"},
+};
+
+/* After a refusal the client sends its SYN again (same ISN) and a late SYN/ACK arrives: no
+ * retransmission is counted, no leg measured. */
+static const struct seg refused_then_late[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, R | A, 0, 1001, 0, 0, 0, "RST, refused"},
+    {1000000, C, SY, 1000, 0, 0, 0, 0, "after RST"},
+    {1020000, S, SY | A, 5000, 1001, 0, 0, 0, "after RST"},
+    {1080000, C, A, 1001, 5001, 0, 0, 0, "after RST"},
+};
+
+/* The capture starts at a SYN/ACK, the server resets, then the client's ACK: no client leg. */
+static const struct seg synack_rst_late_ack[] = {
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {30000, S, R, 5001, 0, 0, 0, 0, "RST"},
+    {80000, C, A, 1001, 5001, 0, 0, 0, "after RST"},
+};
+
+/* After a completed three-way close: the server's FIN again (the final ACK was lost beyond
+ * the capture point) and the client, in TIME_WAIT, acks it again; a late SYN/ACK and SYN
+ * with the old ISNs, data, a stray RST, more data. Nothing changes the handshake (no
+ * retransmission counted) or the close. */
+static const struct seg after_close[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/3)"},
+    {1020000, S, F | A, 5001, 1102, 0, 0, 0, "FIN+ACK, piggybacked (2/3)"},
+    {1080000, C, A, 1102, 5002, 0, 0, 0, "final ACK (3/3)"},
+    {1300000, S, F | A, 5001, 1102, 0, 0, 0, "FIN retransmission"},
+    {1360000, C, A, 1102, 5002, 0, 0, 0, "after close"},
+    {2000000, S, SY | A, 5000, 1001, 0, 0, 0, "after close"},
+    {2100000, C, SY, 1000, 0, 0, 0, 0, "after close"},
+    {2200000, C, P | A, 1102, 5002, 50, 0, 0, "after close"},
+    {2300000, S, R, 5002, 0, 0, 0, 0, "RST after close"},
+    {2400000, C, P | A, 1152, 5002, 50, 0, 0, "after close"},
+};
+
+/* A SYN retransmission and a SYN/ACK retransmission after a reset: not counted. */
+static const struct seg reset_then_retransmissions[] = {
+    OPEN3,
+    {100000, C, R | A, 1001, 5001, 0, 0, 0, "RST"},
+    {1000000, S, SY | A, 5000, 1001, 0, 0, 0, "after RST"},
+    {1000500, C, SY, 1000, 0, 0, 0, 0, "after RST"},
+};
+
 #define N(a) (unsigned)(sizeof(a) / sizeof((a)[0]))
 #define CASE(seg_array, client_port, server_port, ...) {#seg_array, __LINE__, client_port, server_port, seg_array, N(seg_array), __VA_ARGS__}
 #define STD(seg_array, ...) CASE(seg_array, 40000, 80, __VA_ARGS__)
@@ -501,6 +662,14 @@ static const struct tcase cases[] = {
     STD(no_ack, {"no-ack", "open", "", 20000, NOT_SET, NOT_SET, 0, 0, 0, 0}),
     STD(client_resets_synack, {"no-ack", "reset", "client", 20000, NOT_SET, 0, 0, 0, 0, 0}),
     STD(ack_is_fin, {"complete", "three-way", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    /* nothing after the end changes the handshake */
+    STD(syn_scan, {"no-ack", "reset", "client", 20000, NOT_SET, 0, 0, 0, 0, 0}),
+    STD(syn_scan_late_data, {"no-ack", "reset", "client", 20000, NOT_SET, 0, 0, 0, 0, 0}),
+    STD(ack_after_rst, {"no-ack", "reset", "server", 20000, NOT_SET, 0, 0, 0, 0, 0}),
+    STD(refused_then_late, {"refused", "refused", "server", NOT_SET, NOT_SET, 0, 0, 0, 0, 0}),
+    CASE(synack_rst_late_ack, 40000, 80, {"not-captured", "reset", "server", NOT_SET, NOT_SET, 0, 0, 0, 0, 1}),
+    STD(after_close, {"complete", "three-way", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(reset_then_retransmissions, {"complete", "reset", "client", 20000, 60000, 0, 0, 0, 0, 0}),
 };
 
 /* One-pass view: what is known after each packet, before the capture ends. */
@@ -685,6 +854,25 @@ static void test_explanations(void)
         {&cases[32],
          "No ACK: the SYN/ACK in frame 2 answered the SYN in frame 1, but the client never acknowledged it (server leg 20.000 ms).",
          "Open: no FIN or RST was seen."},
+        /* nothing after the end changes the handshake */
+        {&cases[35],
+         "No ACK: the SYN/ACK in frame 2 answered the SYN in frame 1 (server leg 20.000 ms), but the client answered it with the RST in frame 3 instead of an ACK (typically a SYN scan, e.g. nmap -sS); nothing after that RST completes the handshake.",
+         "Reset by the client: the RST in frame 3 aborted the connection; no FIN came before it."},
+        {&cases[36],
+         "No ACK: the SYN/ACK in frame 2 answered the SYN in frame 1 (server leg 20.000 ms), but the client answered it with the RST in frame 3 instead of an ACK (typically a SYN scan, e.g. nmap -sS); nothing after that RST completes the handshake.",
+         "Reset by the client: the RST in frame 3 aborted the connection; no FIN came before it."},
+        {&cases[37],
+         "No ACK: the SYN/ACK in frame 2 answered the SYN in frame 1 (server leg 20.000 ms), but the server's RST in frame 3 ended the connection before the client acknowledged it; nothing after that RST completes the handshake.",
+         "Reset by the server: the RST in frame 3 aborted the connection; no FIN came before it."},
+        {&cases[38],
+         "Refused: the server answered the SYN in frame 1 with the RST in frame 2 (typically: nothing listens on that port).",
+         "Refused: the RST in frame 2 ended the connection before it was established."},
+        {&cases[39],
+         "The capture starts at the SYN/ACK in frame 1 (the SYN is missing); the server's RST in frame 2 ended the connection before the client acknowledged it, so no leg is known.",
+         "Reset by the server: the RST in frame 2 aborted the connection; no FIN came before it."},
+        {&cases[40],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
+         "Three-way close: the FIN+ACK in frame 7 also acknowledges the FIN of frame 6, so no separate ACK was needed; the final ACK is frame 8."},
     };
     for (unsigned i = 0; i < N(ec); i++) {
         const struct tcase *tc = ec[i].tc;
