@@ -146,6 +146,28 @@ char *tcpconn_explain_handshake(const struct tcpconn_summary *s, char *buf, size
     return buf;
 }
 
+/* Who holds TIME_WAIT (issue 15), after the sentence of a close that has one; a refused
+ * connection was never established, so nothing is said there. */
+static void say_time_wait(struct writer *w, const struct tcpconn_summary *s)
+{
+    switch (s->time_wait) {
+    case TCPCONN_TW_CLIENT:
+    case TCPCONN_TW_SERVER:
+        say(w, " The %s, which closed first, holds TIME_WAIT.", s->time_wait == TCPCONN_TW_CLIENT ? "client" : "server");
+        break;
+    case TCPCONN_TW_BOTH:
+        say(w, " Both sides hold TIME_WAIT.");
+        break;
+    case TCPCONN_TW_NONE:
+        if (s->style != TCPCONN_TD_REFUSED)
+            say(w, " Neither side holds TIME_WAIT: the RST closed both at once.");
+        break;
+    case TCPCONN_TW_UNKNOWN:
+    default:
+        break;
+    }
+}
+
 char *tcpconn_explain_teardown(const struct tcpconn_summary *s, char *buf, size_t len)
 {
     struct writer w = {buf, len, 0};
@@ -218,5 +240,6 @@ char *tcpconn_explain_teardown(const struct tcpconn_summary *s, char *buf, size_
         say(&w, "Open: no FIN or RST was seen%s.", s->style_known ? "" : " yet");
         break;
     }
+    say_time_wait(&w, s);
     return buf;
 }

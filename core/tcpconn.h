@@ -79,6 +79,16 @@ struct tcpconn_segment {
     X(TCPCONN_BY_SERVER, "server", "the server")                     \
     X(TCPCONN_BY_BOTH, "both", "both sides at once")
 
+/* Who holds TIME_WAIT after the close (SPEC.md, RFC 9293's state machine): the active closer
+ * of a FIN close, both sides after a simultaneous close, nobody after an RST (it sends both
+ * sides to CLOSED); unknown (absent) for open and incomplete. */
+#define TCPCONN_TIME_WAIT_HOLDERS(X)                                                   \
+    X(TCPCONN_TW_UNKNOWN, "", "not known: no close completed (open, incomplete)")      \
+    X(TCPCONN_TW_CLIENT, "client", "the client (it closed first)")                      \
+    X(TCPCONN_TW_SERVER, "server", "the server (it closed first)")                      \
+    X(TCPCONN_TW_BOTH, "both", "both sides (a simultaneous close)")                     \
+    X(TCPCONN_TW_NONE, "none", "neither side: an RST ended the connection")
+
 /* What a segment was when it arrived (stored per frame by adapters; one byte). */
 #define TCPCONN_MARKS(X)                                                       \
     X(TCPCONN_MARK_NONE, "none", "nothing special")                            \
@@ -137,6 +147,7 @@ struct tcpconn_segment {
 enum tcpconn_handshake_state { TCPCONN_HANDSHAKE_STATES(TCPCONN_ENUM_ITEM) TCPCONN_HS_COUNT };
 enum tcpconn_teardown_style { TCPCONN_TEARDOWN_STYLES(TCPCONN_ENUM_ITEM) TCPCONN_TD_COUNT };
 enum tcpconn_initiator { TCPCONN_INITIATORS(TCPCONN_ENUM_ITEM) TCPCONN_BY_COUNT };
+enum tcpconn_time_wait { TCPCONN_TIME_WAIT_HOLDERS(TCPCONN_ENUM_ITEM) TCPCONN_TW_COUNT };
 enum tcpconn_mark { TCPCONN_MARKS(TCPCONN_ENUM_ITEM) TCPCONN_MARK_COUNT };
 enum tcpconn_role_kind { TCPCONN_ROLES(TCPCONN_ENUM_ITEM) TCPCONN_ROLE_COUNT };
 enum tcpconn_leg_basis { TCPCONN_LEG_BASES(TCPCONN_ENUM_ITEM) TCPCONN_LEG_COUNT };
@@ -146,6 +157,7 @@ enum tcpconn_rtt_bucket { TCPCONN_RTT_BUCKETS(TCPCONN_ENUM_ITEM) TCPCONN_RTT_BUC
 const char *tcpconn_handshake_state_name(enum tcpconn_handshake_state s);
 const char *tcpconn_teardown_style_name(enum tcpconn_teardown_style s);
 const char *tcpconn_initiator_name(enum tcpconn_initiator i);
+const char *tcpconn_time_wait_name(enum tcpconn_time_wait t);
 const char *tcpconn_mark_name(enum tcpconn_mark m);
 const char *tcpconn_role_kind_name(enum tcpconn_role_kind r);
 const char *tcpconn_leg_basis_name(enum tcpconn_leg_basis b);
@@ -307,6 +319,7 @@ struct tcpconn_summary {
     enum tcpconn_teardown_style style;
     bool style_known;              /* false while it may still change (one-pass) */
     enum tcpconn_initiator initiator;
+    enum tcpconn_time_wait time_wait; /* who holds TIME_WAIT; TCPCONN_TW_UNKNOWN for open, incomplete */
     uint64_t teardown_duration_ns; /* TCPCONN_NO_TIME when unknown */
     uint8_t teardown_steps;        /* 3 or 4 for FIN closes once known, else 0 */
     bool fins_crossed;             /* B's FIN did not ack A's FIN: a simultaneous close */

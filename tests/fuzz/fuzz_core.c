@@ -23,7 +23,8 @@
  *     the roles of the frames fed until then (compared at the end with the roles they had
  *     when the connection finished);
  *   - at_end summaries are final (handshake_known, style_known), initiator is absent
- *     exactly for "open".
+ *     exactly for "open"; the TIME_WAIT holder follows the style (absent exactly for open
+ *     and incomplete, both for simultaneous, none for the RST styles, else the initiator).
  *
  * The harness splits the sequence into connections as the adapters split tcp.streams: a
  * SYN without ACK whose sequence number differs from its direction's base starts a new
@@ -109,6 +110,16 @@ static void check_summary(const struct fed *f, const struct tcpconn_summary *s, 
     CHECK((unsigned)s->handshake < TCPCONN_HS_COUNT);
     CHECK((unsigned)s->style < TCPCONN_TD_COUNT);
     CHECK((unsigned)s->initiator < TCPCONN_BY_COUNT);
+    CHECK((unsigned)s->time_wait < TCPCONN_TW_COUNT);
+    CHECK(tcpconn_time_wait_name(s->time_wait) != NULL);
+    /* who holds TIME_WAIT follows the style (SPEC.md): absent exactly for open and incomplete,
+     * both exactly for simultaneous, none exactly for the RST styles, else the initiator */
+    CHECK((s->time_wait == TCPCONN_TW_UNKNOWN) == (s->style == TCPCONN_TD_OPEN || s->style == TCPCONN_TD_INCOMPLETE));
+    CHECK((s->time_wait == TCPCONN_TW_BOTH) == (s->style == TCPCONN_TD_SIMULTANEOUS));
+    CHECK((s->time_wait == TCPCONN_TW_NONE) == (s->style == TCPCONN_TD_RESET || s->style == TCPCONN_TD_REFUSED ||
+                                               s->style == TCPCONN_TD_RESET_AFTER_FIN));
+    if (s->time_wait == TCPCONN_TW_CLIENT || s->time_wait == TCPCONN_TW_SERVER)
+        CHECK((s->time_wait == TCPCONN_TW_CLIENT) == (s->initiator == TCPCONN_BY_CLIENT));
     CHECK(s->client <= 1);
     CHECK(s->rst_from <= 1);
     CHECK(s->active_closer >= -1 && s->active_closer <= 1);

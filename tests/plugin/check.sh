@@ -23,7 +23,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 GOLDEN_FIELDS="frame.number tcp.stream tcpconn.role
  tcpconn.handshake.state tcpconn.handshake.server_rtt tcpconn.handshake.client_rtt tcpconn.handshake.rtt
  tcpconn.handshake.rtt_ambiguous tcpconn.handshake.syn_retransmissions tcpconn.handshake.synack_retransmissions
- tcpconn.roles_inferred tcpconn.teardown.style tcpconn.teardown.initiator tcpconn.teardown.duration
+ tcpconn.roles_inferred tcpconn.teardown.style tcpconn.teardown.initiator tcpconn.teardown.time_wait
+ tcpconn.teardown.duration
  tcpconn.syn_frame tcpconn.synack_frame tcpconn.answered_in tcpconn.acks_fin_frame tcpconn.fin_acked_in
  tcpconn.retransmission_of tcpconn.duplicate_of tcpconn.related_frame"
 
@@ -84,13 +85,13 @@ fields)
     for f in tcpconn.handshake.state tcpconn.handshake.server_rtt tcpconn.handshake.client_rtt \
              tcpconn.handshake.rtt tcpconn.handshake.rtt_ambiguous tcpconn.handshake.syn_retransmissions \
              tcpconn.handshake.synack_retransmissions tcpconn.teardown.style tcpconn.teardown.initiator \
-             tcpconn.teardown.duration tcpconn.roles_inferred tcpconn.role tcpconn.syn_frame \
+             tcpconn.teardown.time_wait tcpconn.teardown.duration tcpconn.roles_inferred tcpconn.role tcpconn.syn_frame \
              tcpconn.acks_fin_frame tcpconn.fin_acked_in; do
         printf '%s\n' "$out" | awk -F'\t' -v f="$f" '$1=="F" && $3==f {found=1} END {exit !found}' ||
             fail "field $f is not registered"
     done
     # Readable enums are strings so that -T fields prints names and -Y compares them.
-    for f in tcpconn.handshake.state tcpconn.teardown.style tcpconn.teardown.initiator tcpconn.role \
+    for f in tcpconn.handshake.state tcpconn.teardown.style tcpconn.teardown.initiator tcpconn.teardown.time_wait tcpconn.role \
              tcpconn.handshake.explanation tcpconn.teardown.explanation; do
         printf '%s\n' "$out" | awk -F'\t' -v f="$f" '$3==f && $4=="FT_STRING" {ok=1} END {exit !ok}' ||
             fail "$f is not FT_STRING"
@@ -147,7 +148,7 @@ agree)
         -e tcpconn.roles_inferred -e tcpconn.handshake.syn_frame -e tcpconn.handshake.synack_frame \
         -e tcpconn.handshake.ack_frame -e tcpconn.teardown.fin_frame -e tcpconn.teardown.passive_fin_frame \
         -e tcpconn.teardown.rst_frame -e tcpconn.teardown.close_frame -e tcpconn.teardown.half_close_bytes \
-        >"$tmp/plugin.tsv"
+        -e tcpconn.teardown.time_wait >"$tmp/plugin.tsv"
     python3 "$here/agree.py" "$tmp/plugin.tsv" "$tmp/analyzer.jsonl" "$@"
     ;;
 filters)
