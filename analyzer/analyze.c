@@ -409,7 +409,9 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
     a.flows = flowtable_new();
     a.reasm = reasm_new();
     a.report = report_new(out, opt->format, path, opt->with_file);
-    struct summary *summary = opt->summary ? summary_new() : NULL; /* --summary: counts, no report */
+    bool by_host = opt->summary && opt->by != BYHOST_NONE;
+    struct summary *summary = opt->summary && !by_host ? summary_new() : NULL; /* --summary: counts, no report */
+    struct byhost *byhost = by_host ? byhost_new(opt->by) : NULL;                /* --summary --by: per host */
     a.opt = opt;
     a.out = out;
     if (opt->explain) {
@@ -417,11 +419,16 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
         if (opt->with_file)
             fprintf(out, "== %s\n", path);
     }
-    a.order = a.report ? (opt->explain ? order_new(explain_emit, &a) : opt->summary ? order_new(summary_conn, summary) : order_new(report_conn, a.report)) : NULL;
-    if (!a.flows || !a.reasm || !a.report || !a.order || (opt->summary && !summary)) {
+    a.order = !a.report       ? NULL
+              : opt->explain  ? order_new(explain_emit, &a)
+              : by_host       ? order_new(byhost_conn, byhost)
+              : opt->summary  ? order_new(summary_conn, summary)
+                              : order_new(report_conn, a.report);
+    if (!a.flows || !a.reasm || !a.report || !a.order || (opt->summary && !summary && !byhost)) {
         fprintf(stderr, "tcpconn-analyze: %s: out of memory\n", path);
         order_free(a.order);
         summary_free(summary);
+        byhost_free(byhost);
         report_end(a.report, false);
         flowtable_free(a.flows);
         reasm_free(a.reasm);
@@ -451,6 +458,15 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
         if (opened)
             summary_print(summary, out, opt->with_file ? path : NULL);
         summary_free(summary);
+    }
+    if (byhost) {
+        if (opened)
+            byhost_print(byhost, out, opt->format == REPORT_JSON, opt->with_file ? path : NULL);
+        if (byhost_out_of_memory(byhost)) {
+            fprintf(stderr, "tcpconn-analyze: %s: out of memory: some connections are missing from --by\n", path);
+            rc = EXIT_NOMEM;
+        }
+        byhost_free(byhost);
     }
     fflush(out);
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "byhost.h"
 #include "report.h"
 
 struct analyze_options {
@@ -21,6 +22,7 @@ struct analyze_options {
                                        tombstone is dropped as long after; 0: never */
     uint64_t unanswered_timeout_ns; /* the same while only one side has sent anything */
     bool summary;   /* --summary: per-capture counts (summary.h) instead of the report */
+    enum byhost_key by; /* --by: with --summary, per-host groups (byhost.h) instead of the counts */
     bool explain;       /* --explain: a ladder diagram and two sentences per connection
                            (ladder.h) instead of the report */
     bool explain_ascii; /* --ascii: no Unicode box drawing */

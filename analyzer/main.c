@@ -16,6 +16,7 @@
 static const char usage[] =
     "Usage: tcpconn-analyze [--json|--summary] [--quiet] [--linger S] [--idle-timeout S]\n"
     "                       [--unanswered-timeout S] FILE...          (FILE - is stdin)\n"
+    "       tcpconn-analyze --summary --by server|server-host|client [--json] FILE...\n"
     "       tcpconn-analyze --explain [--stream N] [--ascii] FILE...\n"
     "\n"
     "Names each TCP connection's teardown style and splits its handshake RTT into the\n"
@@ -30,6 +31,13 @@ static const char usage[] =
     "  --summary    per capture, counts of connections by teardown style (and\n"
     "               initiator), handshake state and handshake RTT leg buckets: the\n"
     "               rows of tshark -q -z tcpconn,tree\n"
+    "  --by KEY     with --summary: one block per host instead, most connections\n"
+    "               first: teardown styles with initiators, who holds TIME_WAIT,\n"
+    "               handshake states, and both RTT legs as min, p50, p90, p99, max\n"
+    "               (nearest-rank percentiles, ms). KEY: server (address:port),\n"
+    "               server-host (address), client (the client's address: its ports\n"
+    "               are ephemeral), none (the counts above, the default). With --json:\n"
+    "               one JSON object per host (times in seconds)\n"
     "  --explain    per connection, a ladder diagram of its handshake and teardown\n"
     "               (client and server columns, one arrow per packet with its flags,\n"
     "               role and time in ms; the data in between collapsed to one line)\n"
@@ -110,7 +118,12 @@ int main(int argc, char **argv)
             opt.format = REPORT_TABLE;
         else if (strcmp(a, "--summary") == 0)
             opt.summary = true;
-        else if (strcmp(a, "--explain") == 0)
+        else if (strcmp(a, "--by") == 0 && i + 1 < argc) {
+            if (!byhost_key_from_name(argv[++i], &opt.by)) {
+                fprintf(stderr, "tcpconn-analyze: bad --by value %s (server, server-host, client or none)\n", argv[i]);
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(a, "--explain") == 0)
             opt.explain = true;
         else if (strcmp(a, "--ascii") == 0)
             opt.explain_ascii = true;
@@ -153,6 +166,10 @@ int main(int argc, char **argv)
     }
     if (nfiles == 0) {
         fprintf(stderr, "tcpconn-analyze: no capture file given\n%s", usage);
+        return EXIT_USAGE;
+    }
+    if (opt.by != BYHOST_NONE && !opt.summary) {
+        fprintf(stderr, "tcpconn-analyze: --by goes with --summary\n");
         return EXIT_USAGE;
     }
     if ((opt.only_stream || opt.explain_ascii) && !opt.explain) {

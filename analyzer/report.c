@@ -16,10 +16,10 @@ struct report {
     size_t nrows, caprows;
 };
 
-enum { ROW_COLS = 11 };
+enum { ROW_COLS = 12 };
 static const char *const header[ROW_COLS] = {
     "STREAM", "CLIENT", "SERVER", "HANDSHAKE", "RTT_MS", "SERVER_MS", "CLIENT_MS",
-    "STYLE", "INITIATOR", "DURATION_MS", "NOTES",
+    "STYLE", "INITIATOR", "TIME_WAIT", "DURATION_MS", "NOTES",
 };
 
 struct report *report_new(FILE *out, enum report_format fmt, const char *file, bool with_file)
@@ -135,6 +135,11 @@ static void json_record(struct out *o, const struct conn_record *rec, const char
         OUT_LIT(o, "null");
     else
         json_string(o, tcpconn_initiator_name(s->initiator));
+    OUT_LIT(o, ",\"time_wait\":");
+    if (s->time_wait == TCPCONN_TW_UNKNOWN)
+        OUT_LIT(o, "null");
+    else
+        json_string(o, tcpconn_time_wait_name(s->time_wait));
     OUT_LIT(o, ",\"duration\":");
     json_time(o, s->teardown_duration_ns);
     OUT_LIT(o, ",\"half_close_bytes\":");
@@ -230,8 +235,9 @@ static void add_row(struct report *r, const struct conn_record *rec)
     c[6] = cell_ms(s->client_rtt_ns);
     c[7] = strdup(tcpconn_teardown_style_name(s->style));
     c[8] = strdup(s->initiator == TCPCONN_BY_NONE ? "-" : tcpconn_initiator_name(s->initiator));
-    c[9] = cell_ms(s->teardown_duration_ns);
-    c[10] = cell_notes(rec);
+    c[9] = strdup(s->time_wait == TCPCONN_TW_UNKNOWN ? "-" : tcpconn_time_wait_name(s->time_wait));
+    c[10] = cell_ms(s->teardown_duration_ns);
+    c[11] = cell_notes(rec);
     r->nrows++;
 }
 
@@ -268,7 +274,7 @@ static void print_table(struct report *r)
             const char *c = i == 0 ? header[j] : r->rows[(i - 1) * ROW_COLS + j];
             if (!c)
                 c = "?";
-            bool right = j == 0 || (j >= 4 && j <= 6) || j == 9; /* numbers */
+            bool right = j == 0 || (j >= 4 && j <= 6) || j == 10; /* numbers */
             if (j == ROW_COLS - 1)
                 fprintf(r->out, "%s\n", c);
             else

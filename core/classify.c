@@ -19,8 +19,9 @@ int tcpconn_active_closer(const struct tcpconn *c)
     return c->ep[0].fin_frame < c->ep[1].fin_frame ? 0 : 1;
 }
 
-/* known: no later segment can change the state. unanswered and no-ack are never known
- * before the capture ends (an answer may still come, even after an RST it crossed). */
+/* known: no later segment can change the state. unanswered and no-ack are known only
+ * once the connection has ended (an answer may still come until then); after the end
+ * nothing changes the handshake (conn.c, after_end), so every state is known then. */
 enum tcpconn_handshake_state tcpconn_decide_handshake(const struct tcpconn *c, bool *known)
 {
     const endpoint *client = &c->ep[conn_client(c)], *server = &c->ep[!conn_client(c)];
@@ -37,7 +38,7 @@ enum tcpconn_handshake_state tcpconn_decide_handshake(const struct tcpconn *c, b
         return TCPCONN_HS_REFUSED;
     if (c->hs_ack_frame != TCPCONN_NO_FRAME)
         return TCPCONN_HS_COMPLETE;
-    *known = false;
+    *known = tcpconn_is_finished(c);
     return (server->flags & TCPCONN_EP_SYNACK) ? TCPCONN_HS_NO_ACK : TCPCONN_HS_UNANSWERED;
 }
 
@@ -68,6 +69,30 @@ static enum tcpconn_teardown_style teardown_style(const struct tcpconn *c, int a
 static enum tcpconn_initiator side_of(const struct tcpconn *c, int endpoint_index)
 {
     return endpoint_index == conn_client(c) ? TCPCONN_BY_CLIENT : TCPCONN_BY_SERVER;
+}
+
+/* Who holds TIME_WAIT, by RFC 9293's state machine (SPEC.md): the active closer of a FIN
+ * close reaches TIME-WAIT from FIN-WAIT-2 (or CLOSING) while the passive closer goes
+ * LAST-ACK -> CLOSED; in a simultaneous close both go FIN-WAIT-1 -> CLOSING -> TIME-WAIT; an
+ * RST sends both sides to CLOSED. Open and incomplete: no close completed, so not known. */
+static enum tcpconn_time_wait time_wait_of(enum tcpconn_teardown_style style, enum tcpconn_initiator initiator)
+{
+    switch (style) {
+    case TCPCONN_TD_FOUR_WAY:
+    case TCPCONN_TD_THREE_WAY:
+    case TCPCONN_TD_HALF_CLOSE:
+        return initiator == TCPCONN_BY_CLIENT ? TCPCONN_TW_CLIENT : TCPCONN_TW_SERVER;
+    case TCPCONN_TD_SIMULTANEOUS:
+        return TCPCONN_TW_BOTH;
+    case TCPCONN_TD_RESET:
+    case TCPCONN_TD_RESET_AFTER_FIN:
+    case TCPCONN_TD_REFUSED:
+        return TCPCONN_TW_NONE;
+    case TCPCONN_TD_OPEN:
+    case TCPCONN_TD_INCOMPLETE:
+    default:
+        return TCPCONN_TW_UNKNOWN;
+    }
 }
 
 static void summarize_teardown(const struct tcpconn *c, bool at_end, struct tcpconn_summary *out)
@@ -126,6 +151,7 @@ static void summarize_teardown(const struct tcpconn *c, bool at_end, struct tcpc
         out->close_frame = c->td.ended.close_frame;
         break;
     }
+    out->time_wait = time_wait_of(out->style, out->initiator);
 }
 
 static enum tcpconn_leg_basis leg_basis(uint32_t flags, uint32_t ambiguous_flag, uint32_t by_timestamp_flag)

@@ -309,20 +309,24 @@ static enum tcpconn_mark on_segment(struct tcpconn *c, const struct tcpconn_segm
     return mark;
 }
 
-/* After the connection ended its teardown facts are latched: a late segment only gets its
- * mark. The client's ACK of the SYN/ACK still counts (it may have crossed the RST). */
+/* After the connection ended (tcpconn_is_finished) nothing changes any more, neither the
+ * teardown nor the handshake: a late segment only gets its mark. A first RST after a
+ * completed close is still noted (on_rst), and a FIN sent again after a completed close is
+ * what it looks like (the final ACK was lost: the passive closer retransmits its FIN and
+ * the side in TIME_WAIT acks it again); anything else is "after the end", also an ACK of
+ * the SYN/ACK captured after the RST (even one that crossed it: the connection had ended
+ * when the capture point saw it, SPEC.md). */
 static enum tcpconn_mark after_end(struct tcpconn *c, const struct tcpconn_segment *s)
 {
-    struct tcpconn_endpoint_state *ep = &c->ep[s->from];
+    /* Read after the end only to find SPAN duplicates (is_duplicate): a side whose first
+     * segment came after the end has its copies recognised too. */
+    c->ep[s->from].flags |= TCPCONN_EP_SEEN;
     if (s->flags & TCPCONN_RST)
         return on_rst(c, s);
-    if (!(s->flags & TCPCONN_SYN))
-        note_handshake_ack(c, s);
-    if (s->flags & TCPCONN_FIN)
-        return (ep->flags & TCPCONN_EP_FIN) ? TCPCONN_MARK_FIN_RETRANSMISSION : TCPCONN_MARK_FIN;
-    if (s->flags & TCPCONN_SYN)
-        return (s->flags & TCPCONN_ACK) ? TCPCONN_MARK_SYNACK_RETRANSMISSION : TCPCONN_MARK_SYN_RETRANSMISSION;
-    return TCPCONN_MARK_NONE;
+    bool ended_by_rst = (c->flags & TCPCONN_C_RST) && !(c->flags & TCPCONN_C_RST_AFTER_CLOSE);
+    if (!ended_by_rst && (s->flags & TCPCONN_FIN) && !(s->flags & TCPCONN_SYN))
+        return TCPCONN_MARK_FIN_RETRANSMISSION; /* both sides sent a FIN: the close completed */
+    return TCPCONN_MARK_AFTER_END;
 }
 
 /* Latch what one-pass readers have been told is final. */
@@ -334,7 +338,7 @@ static void latch(struct tcpconn *c)
     if (!(c->flags & TCPCONN_C_HS_LATCHED)) {
         bool known;
         enum tcpconn_handshake_state hs = tcpconn_decide_handshake(c, &known);
-        if (known)
+        if (known) /* (always once finished: decide_handshake) */
             conn_latch_hs_state(c, hs);
     }
 }

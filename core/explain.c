@@ -31,6 +31,12 @@ static const char *side(const struct tcpconn_summary *s, int endpoint)
 
 static double ms(uint64_t ns) { return (double)ns / 1e6; }
 
+/* An RST ended the connection (not a stray one after a completed close). */
+static bool ended_by_rst(const struct tcpconn_summary *s)
+{
+    return s->style == TCPCONN_TD_RESET || s->style == TCPCONN_TD_RESET_AFTER_FIN || s->style == TCPCONN_TD_REFUSED;
+}
+
 /* The story of one handshake leg when its first transmission was not the only one. */
 static void say_leg_story(struct writer *w, const char *sent, uint32_t first, unsigned retransmissions,
                           const char *answer, uint32_t answer_frame, uint32_t answers, enum tcpconn_leg_basis basis)
@@ -77,7 +83,12 @@ char *tcpconn_explain_handshake(const struct tcpconn_summary *s, char *buf, size
         say(&w, "Unanswered: the SYN in frame %u", s->syn_frame);
         if (s->syn_retransmissions)
             say(&w, " (sent %u times)", s->syn_retransmissions + 1);
-        say(&w, " got no answer in the capture.");
+        if (ended_by_rst(s))
+            say(&w, " got no answer before the %s's RST in frame %u ended the connection; nothing after that RST "
+                    "counts for the handshake.",
+                side(s, s->rst_from), s->rst_frame);
+        else
+            say(&w, " got no answer in the capture.");
         break;
     case TCPCONN_HS_REFUSED:
         say(&w, "Refused: the server answered the SYN in frame %u with the RST in frame %u (typically: nothing "
@@ -85,11 +96,24 @@ char *tcpconn_explain_handshake(const struct tcpconn_summary *s, char *buf, size
             s->syn_frame, s->rst_frame);
         break;
     case TCPCONN_HS_NO_ACK:
-        say(&w, "No ACK: the SYN/ACK in frame %u answered the SYN in frame %u, but the client never acknowledged it",
-            s->synack_frame, s->syn_frame);
+        say(&w, "No ACK: the SYN/ACK in frame %u answered the SYN in frame %u", s->synack_frame, s->syn_frame);
+        if (!ended_by_rst(s)) {
+            say(&w, ", but the client never acknowledged it");
+            if (s->server_rtt_ns != TCPCONN_NO_TIME)
+                say(&w, " (server leg %.3f ms)", ms(s->server_rtt_ns));
+            say(&w, ".");
+            break;
+        }
         if (s->server_rtt_ns != TCPCONN_NO_TIME)
             say(&w, " (server leg %.3f ms)", ms(s->server_rtt_ns));
-        say(&w, ".");
+        if (s->rst_from == s->client)
+            say(&w, ", but the client answered it with the RST in frame %u instead of an ACK (typically a SYN scan, "
+                    "e.g. nmap -sS); nothing after that RST completes the handshake.",
+                s->rst_frame);
+        else
+            say(&w, ", but the server's RST in frame %u ended the connection before the client acknowledged it; nothing "
+                    "after that RST completes the handshake.",
+                s->rst_frame);
         break;
     case TCPCONN_HS_SIMULTANEOUS_OPEN:
         say(&w, "Simultaneous open: both sides sent a SYN (frames %u and %u), so neither answered the other and "
@@ -98,7 +122,11 @@ char *tcpconn_explain_handshake(const struct tcpconn_summary *s, char *buf, size
         return buf;
     case TCPCONN_HS_NOT_CAPTURED:
     default:
-        if (s->synack_frame != TCPCONN_NO_FRAME) {
+        if (s->synack_frame != TCPCONN_NO_FRAME && s->client_rtt_ns == TCPCONN_NO_TIME && ended_by_rst(s)) {
+            say(&w, "The capture starts at the SYN/ACK in frame %u (the SYN is missing); the %s's RST in frame %u ended "
+                    "the connection before the client acknowledged it, so no leg is known.",
+                s->synack_frame, side(s, s->rst_from), s->rst_frame);
+        } else if (s->synack_frame != TCPCONN_NO_FRAME) {
             say(&w, "The capture starts at the SYN/ACK in frame %u (the SYN is missing), so only the client leg is known",
                 s->synack_frame);
             if (s->client_rtt_ns != TCPCONN_NO_TIME)
@@ -116,6 +144,28 @@ char *tcpconn_explain_handshake(const struct tcpconn_summary *s, char *buf, size
     say_leg_story(&w, "SYN/ACK", s->synack_frame, s->synack_retransmissions, "ACK", s->hs_ack_frame,
                   s->hs_ack_answers_frame, s->client_leg_basis);
     return buf;
+}
+
+/* Who holds TIME_WAIT (issue 15), after the sentence of a close that has one; a refused
+ * connection was never established, so nothing is said there. */
+static void say_time_wait(struct writer *w, const struct tcpconn_summary *s)
+{
+    switch (s->time_wait) {
+    case TCPCONN_TW_CLIENT:
+    case TCPCONN_TW_SERVER:
+        say(w, " The %s, which closed first, holds TIME_WAIT.", s->time_wait == TCPCONN_TW_CLIENT ? "client" : "server");
+        break;
+    case TCPCONN_TW_BOTH:
+        say(w, " Both sides hold TIME_WAIT.");
+        break;
+    case TCPCONN_TW_NONE:
+        if (s->style != TCPCONN_TD_REFUSED)
+            say(w, " Neither side holds TIME_WAIT: the RST closed both at once.");
+        break;
+    case TCPCONN_TW_UNKNOWN:
+    default:
+        break;
+    }
 }
 
 char *tcpconn_explain_teardown(const struct tcpconn_summary *s, char *buf, size_t len)
@@ -190,5 +240,6 @@ char *tcpconn_explain_teardown(const struct tcpconn_summary *s, char *buf, size_
         say(&w, "Open: no FIN or RST was seen%s.", s->style_known ? "" : " yet");
         break;
     }
+    say_time_wait(&w, s);
     return buf;
 }

@@ -8,6 +8,7 @@
 static const char *const handshake_names[] = {TCPCONN_HANDSHAKE_STATES(NAME_ITEM)};
 static const char *const style_names[] = {TCPCONN_TEARDOWN_STYLES(NAME_ITEM)};
 static const char *const initiator_names[] = {TCPCONN_INITIATORS(NAME_ITEM)};
+static const char *const time_wait_names[] = {TCPCONN_TIME_WAIT_HOLDERS(NAME_ITEM)};
 static const char *const mark_names[] = {TCPCONN_MARKS(NAME_ITEM)};
 static const char *const role_names[] = {TCPCONN_ROLES(NAME_ITEM)};
 static const char *const leg_basis_names[] = {TCPCONN_LEG_BASES(NAME_ITEM)};
@@ -22,6 +23,7 @@ static const char *const rtt_bucket_names[] = {TCPCONN_RTT_BUCKETS(NAME_ITEM)};
 const char *tcpconn_handshake_state_name(enum tcpconn_handshake_state s) { return LOOKUP(handshake_names, s); }
 const char *tcpconn_teardown_style_name(enum tcpconn_teardown_style s) { return LOOKUP(style_names, s); }
 const char *tcpconn_initiator_name(enum tcpconn_initiator i) { return LOOKUP(initiator_names, i); }
+const char *tcpconn_time_wait_name(enum tcpconn_time_wait t) { return LOOKUP(time_wait_names, t); }
 const char *tcpconn_mark_name(enum tcpconn_mark m) { return LOOKUP(mark_names, m); }
 const char *tcpconn_role_kind_name(enum tcpconn_role_kind r) { return LOOKUP(role_names, r); }
 const char *tcpconn_leg_basis_name(enum tcpconn_leg_basis b) { return LOOKUP(leg_basis_names, b); }

@@ -70,8 +70,13 @@ static bool teardown_role(const struct tcpconn_summary *s, uint32_t frame, tcpco
         *r = make(TCPCONN_ROLE_FIN_RETRANSMISSION, 0, 0, original, TCPCONN_NO_FRAME);
     } else if (mark == TCPCONN_MARK_DATA_AFTER_FIN) {
         *r = make(TCPCONN_ROLE_DATA_AFTER_FIN, 0, 0, s->fin_a_frame, TCPCONN_NO_FRAME);
-    } else if (mark == TCPCONN_MARK_FIN) {
-        *r = make(TCPCONN_ROLE_FIN, 0, 0, TCPCONN_NO_FRAME, TCPCONN_NO_FRAME); /* after the end */
+    } else if (mark == TCPCONN_MARK_AFTER_END) {
+        /* The connection had ended: by an RST (reset, refused, reset after FIN), or by the
+         * close that completed (a stray RST after it changes nothing). */
+        bool rst_ended = s->style == TCPCONN_TD_RESET || s->style == TCPCONN_TD_REFUSED ||
+                         s->style == TCPCONN_TD_RESET_AFTER_FIN;
+        *r = make(rst_ended ? TCPCONN_ROLE_AFTER_RST : TCPCONN_ROLE_AFTER_CLOSE, 0, 0,
+                  rst_ended ? s->rst_frame : s->close_frame, TCPCONN_NO_FRAME);
     } else if (mark == TCPCONN_MARK_RST) {
         *r = make(TCPCONN_ROLE_RST, 0, 0, TCPCONN_NO_FRAME, TCPCONN_NO_FRAME); /* a later RST */
     } else {
@@ -131,6 +136,8 @@ static const char *const short_names[TCPCONN_ROLE_COUNT] = {
     [TCPCONN_ROLE_RST_AFTER_FIN] = "RST after FIN",
     [TCPCONN_ROLE_RST_AFTER_CLOSE] = "RST after close",
     [TCPCONN_ROLE_DUPLICATE] = "duplicate",
+    [TCPCONN_ROLE_AFTER_RST] = "after RST",
+    [TCPCONN_ROLE_AFTER_CLOSE] = "after close",
 };
 
 /* Appends s to buf (capacity len, always terminated); returns the new length. */

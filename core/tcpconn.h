@@ -79,6 +79,16 @@ struct tcpconn_segment {
     X(TCPCONN_BY_SERVER, "server", "the server")                     \
     X(TCPCONN_BY_BOTH, "both", "both sides at once")
 
+/* Who holds TIME_WAIT after the close (SPEC.md, RFC 9293's state machine): the active closer
+ * of a FIN close, both sides after a simultaneous close, nobody after an RST (it sends both
+ * sides to CLOSED); unknown (absent) for open and incomplete. */
+#define TCPCONN_TIME_WAIT_HOLDERS(X)                                                   \
+    X(TCPCONN_TW_UNKNOWN, "", "not known: no close completed (open, incomplete)")      \
+    X(TCPCONN_TW_CLIENT, "client", "the client (it closed first)")                      \
+    X(TCPCONN_TW_SERVER, "server", "the server (it closed first)")                      \
+    X(TCPCONN_TW_BOTH, "both", "both sides (a simultaneous close)")                     \
+    X(TCPCONN_TW_NONE, "none", "neither side: an RST ended the connection")
+
 /* What a segment was when it arrived (stored per frame by adapters; one byte). */
 #define TCPCONN_MARKS(X)                                                       \
     X(TCPCONN_MARK_NONE, "none", "nothing special")                            \
@@ -90,7 +100,8 @@ struct tcpconn_segment {
     X(TCPCONN_MARK_FIN, "fin", "a FIN, first transmission")                    \
     X(TCPCONN_MARK_FIN_RETRANSMISSION, "fin-retransmission", "a FIN sent again") \
     X(TCPCONN_MARK_DATA_AFTER_FIN, "data-after-fin", "new data acknowledging the peer's FIN") \
-    X(TCPCONN_MARK_RST, "rst", "an RST")
+    X(TCPCONN_MARK_RST, "rst", "an RST")                                       \
+    X(TCPCONN_MARK_AFTER_END, "after-end", "a segment after the connection ended (first RST or completed close)")
 
 /* The role of a frame in its connection's handshake or teardown, as known now.
  * tcpconn_role_name() gives the readable text SPEC.md shows (with its position). */
@@ -114,7 +125,9 @@ struct tcpconn_segment {
     X(TCPCONN_ROLE_RST_REFUSED, "RST, refused", "the RST that answered the SYN") \
     X(TCPCONN_ROLE_RST_AFTER_FIN, "RST after FIN", "an RST that ended the close early") \
     X(TCPCONN_ROLE_RST_AFTER_CLOSE, "RST after close", "a stray RST after the close completed") \
-    X(TCPCONN_ROLE_DUPLICATE, "duplicate", "the same transmission captured twice")
+    X(TCPCONN_ROLE_DUPLICATE, "duplicate", "the same transmission captured twice") \
+    X(TCPCONN_ROLE_AFTER_RST, "after RST", "a segment after the RST that ended the connection: it changes nothing") \
+    X(TCPCONN_ROLE_AFTER_CLOSE, "after close", "a segment after the close completed: it changes nothing")
 
 /* How a handshake leg was attributed to a transmission (SPEC.md, Karn's rule). */
 #define TCPCONN_LEG_BASES(X)                                                               \
@@ -134,6 +147,7 @@ struct tcpconn_segment {
 enum tcpconn_handshake_state { TCPCONN_HANDSHAKE_STATES(TCPCONN_ENUM_ITEM) TCPCONN_HS_COUNT };
 enum tcpconn_teardown_style { TCPCONN_TEARDOWN_STYLES(TCPCONN_ENUM_ITEM) TCPCONN_TD_COUNT };
 enum tcpconn_initiator { TCPCONN_INITIATORS(TCPCONN_ENUM_ITEM) TCPCONN_BY_COUNT };
+enum tcpconn_time_wait { TCPCONN_TIME_WAIT_HOLDERS(TCPCONN_ENUM_ITEM) TCPCONN_TW_COUNT };
 enum tcpconn_mark { TCPCONN_MARKS(TCPCONN_ENUM_ITEM) TCPCONN_MARK_COUNT };
 enum tcpconn_role_kind { TCPCONN_ROLES(TCPCONN_ENUM_ITEM) TCPCONN_ROLE_COUNT };
 enum tcpconn_leg_basis { TCPCONN_LEG_BASES(TCPCONN_ENUM_ITEM) TCPCONN_LEG_COUNT };
@@ -143,6 +157,7 @@ enum tcpconn_rtt_bucket { TCPCONN_RTT_BUCKETS(TCPCONN_ENUM_ITEM) TCPCONN_RTT_BUC
 const char *tcpconn_handshake_state_name(enum tcpconn_handshake_state s);
 const char *tcpconn_teardown_style_name(enum tcpconn_teardown_style s);
 const char *tcpconn_initiator_name(enum tcpconn_initiator i);
+const char *tcpconn_time_wait_name(enum tcpconn_time_wait t);
 const char *tcpconn_mark_name(enum tcpconn_mark m);
 const char *tcpconn_role_kind_name(enum tcpconn_role_kind r);
 const char *tcpconn_leg_basis_name(enum tcpconn_leg_basis b);
@@ -276,9 +291,11 @@ enum tcpconn_mark tcpconn_update(struct tcpconn *c, const struct tcpconn_segment
 bool tcpconn_close_completed(const struct tcpconn *c);
 
 /* True once the close completed (both FINs acked) or an RST ended the connection. From
- * then on the teardown facts are latched: nothing later changes the style, its frames or
- * its duration (later segments only get marks, and a first RST after a completed close
- * is noted as such). */
+ * then on everything is latched: nothing later changes the teardown (style, its frames,
+ * its duration) or the handshake (state, legs, the handshake's frames, retransmission
+ * counts), so the roles of earlier frames stay too. Later segments only get marks
+ * (TCPCONN_MARK_AFTER_END, a FIN retransmitted after a completed close, RSTs), and a first
+ * RST after a completed close is noted as such. */
 bool tcpconn_is_finished(const struct tcpconn *c);
 
 /* ---- reading results ---- */
@@ -302,6 +319,7 @@ struct tcpconn_summary {
     enum tcpconn_teardown_style style;
     bool style_known;              /* false while it may still change (one-pass) */
     enum tcpconn_initiator initiator;
+    enum tcpconn_time_wait time_wait; /* who holds TIME_WAIT; TCPCONN_TW_UNKNOWN for open, incomplete */
     uint64_t teardown_duration_ns; /* TCPCONN_NO_TIME when unknown */
     uint8_t teardown_steps;        /* 3 or 4 for FIN closes once known, else 0 */
     bool fins_crossed;             /* B's FIN did not ack A's FIN: a simultaneous close */

@@ -142,6 +142,11 @@ void proto_register_tcpconn(void)
           { "Teardown initiator", "tcpconn.teardown.initiator", FT_STRING, BASE_NONE, NULL, 0x0,
             "Who started the close: client, server or both (the sender of the first FIN, or of the RST for "
             "reset and refused).", HFILL } },
+        { &tcpconn_hf.td_time_wait,
+          { "TIME_WAIT held by", "tcpconn.teardown.time_wait", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Who holds TIME_WAIT after the close (RFC 9293): client or server (the active closer of a FIN close), "
+            "both (a simultaneous close) or none (an RST ended the connection); absent for open and incomplete.",
+            HFILL } },
         { &tcpconn_hf.td_duration,
           { "Teardown duration", "tcpconn.teardown.duration", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
             "From the first FIN (or the RST) to the packet that completed the close.", HFILL } },

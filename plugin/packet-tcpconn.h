@@ -51,6 +51,7 @@ struct tcpconn_hfs {
     int hs_ack_frame;
     int td_style;
     int td_initiator;
+    int td_time_wait;
     int td_duration;
     int td_fin_frame;
     int td_passive_fin_frame;

@@ -141,6 +141,8 @@ static void add_connection_subtree(proto_tree *tree, tvbuff_t *tvb, const struct
         } else {
             proto_item_append_text(ci, "%s%s", sum->handshake_known ? ", " : ": ", style);
         }
+        if (sum->time_wait != TCPCONN_TW_UNKNOWN)
+            add_string(ct, tcpconn_hf.td_time_wait, tvb, tcpconn_time_wait_name(sum->time_wait));
         add_time(ct, tcpconn_hf.td_duration, tvb, sum->teardown_duration_ns);
         if (sum->half_close_bytes)
             add_uint(ct, tcpconn_hf.td_half_close_bytes, tvb, sum->half_close_bytes);

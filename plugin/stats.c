@@ -7,7 +7,7 @@
  * is the final category once the capture has ended.
  *
  * Tap side (tcpconn_stats_packet, called by the dissector on every pass): while someone
- * listens, it queues {stream, category}. On the first pass (one-pass tshark, the GUI
+ * listens, it queues {stream, category, server}. On the first pass (one-pass tshark, the GUI
  * loading a file) the category can change as packets arrive: it is queued at the
  * connection's first packet and whenever it changed since the last one queued (a word
  * per stream). On later passes (tshark -2, GUI retaps) the category is final and every
@@ -19,41 +19,20 @@
  */
 #include <wireshark.h>
 #include <epan/packet.h>
+#include <epan/to_str.h>
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
 
 #include "packet-tcpconn.h"
+#include "stats.h"
 
-/* Names of rows (kept identical to analyzer/summary.c: tests/stats compares them). */
-#define ST_NAME "TCP Connection Lifecycle"
-#define ROW_STYLE "Teardown style"
-#define ROW_STATE "Handshake state"
-#define ROW_SERVER_RTT "Handshake server RTT"
-#define ROW_CLIENT_RTT "Handshake client RTT"
-#define NBUCKETS TCPCONN_RTT_BUCKET_COUNT
-
-/* A connection's category, as queued to the tap. */
-struct stats_rec {
-    uint32_t stream;
-    uint8_t style;         /* enum tcpconn_teardown_style */
-    uint8_t initiator;     /* enum tcpconn_initiator */
-    uint8_t handshake;     /* enum tcpconn_handshake_state */
-    uint8_t server_bucket; /* 0..NBUCKETS-1, NBUCKETS: leg not measured */
-    uint8_t client_bucket;
-};
+#define NBUCKETS STATS_NBUCKETS
 
 static int stats_tap = -1;
 
-/* The category packed in a word, bit 31 set (0 means "none queued yet"). */
-static uint32_t pack(const struct stats_rec *r)
-{
-    return 0x80000000u | (uint32_t)r->style | (uint32_t)r->initiator << 4 | (uint32_t)r->handshake << 8 |
-           (uint32_t)r->server_bucket << 12 | (uint32_t)r->client_bucket << 16;
-}
-
 /* ---- tap side: first-pass memory of what was queued, per stream ---- */
 
-static GArray *queued; /* uint32_t per stream: pack() of the last category queued, 0: none */
+static GArray *queued; /* uint32_t per stream: stats_pack() of the last category queued, 0: none */
 
 void tcpconn_stats_init(void)
 {
@@ -65,6 +44,19 @@ void tcpconn_stats_cleanup(void)
     if (queued)
         g_array_free(queued, TRUE);
     queued = NULL;
+}
+
+/* "198.18.0.2:8080" or "[fd00:198:18::2]:8080": the server's innermost address and port, as
+ * tcpconn-analyze writes it (packet scope). */
+static const char *server_text(const struct tcpconn_render_ctx *ctx, const struct tcpconn_summary *sum)
+{
+    packet_info *pinfo = ctx->pinfo;
+    bool to_server = ctx->from == sum->client;
+    const address *a = to_server ? &pinfo->net_dst : &pinfo->net_src;
+    unsigned port = to_server ? pinfo->destport : pinfo->srcport;
+    const char *addr = address_to_str(pinfo->pool, a);
+    return a->type == AT_IPv6 ? wmem_strdup_printf(pinfo->pool, "[%s]:%u", addr, port)
+                              : wmem_strdup_printf(pinfo->pool, "%s:%u", addr, port);
 }
 
 void tcpconn_stats_packet(const struct tcpconn_render_ctx *ctx)
@@ -81,17 +73,19 @@ void tcpconn_stats_packet(const struct tcpconn_render_ctx *ctx)
         .handshake = (uint8_t)sum.handshake,
         .server_bucket = tcpconn_rtt_bucket_of(sum.server_rtt_ns),
         .client_bucket = tcpconn_rtt_bucket_of(sum.client_rtt_ns),
+        .time_wait = (uint8_t)sum.time_wait,
     };
 
     if (!ctx->final && queued) {
         if (ctx->stream >= queued->len)
             g_array_set_size(queued, ctx->stream + 1);
         uint32_t *last = &g_array_index(queued, uint32_t, ctx->stream);
-        uint32_t now = pack(&rec);
+        uint32_t now = stats_pack(&rec);
         if (*last == now)
             return;
         *last = now;
     }
+    rec.server = server_text(ctx, &sum);
     struct stats_rec *copy = wmem_new(ctx->pinfo->pool, struct stats_rec);
     *copy = rec;
     tap_queue_packet(stats_tap, ctx->pinfo, copy);
@@ -100,7 +94,7 @@ void tcpconn_stats_packet(const struct tcpconn_render_ctx *ctx)
 /* ---- tree side ---- */
 
 struct tree_state {
-    GHashTable *counted; /* stream -> pack() of the category it is counted under */
+    GHashTable *counted; /* stream -> stats_pack() of the category it is counted under */
     int style_node, state_node, rtt_node[2];
     int style_nodes[TCPCONN_TD_COUNT];
     unsigned style_count[TCPCONN_TD_COUNT];
@@ -155,8 +149,8 @@ static void stats_tree_cleanup_cb(stats_tree *st)
  * it touches. */
 static void count(stats_tree *st, struct tree_state *ts, uint32_t packed, int delta)
 {
-    unsigned style = packed & 0xf, by = (packed >> 4) & 0xf, hs = (packed >> 8) & 0xf;
-    unsigned leg[2] = { (packed >> 12) & 0xf, (packed >> 16) & 0xf };
+    unsigned style = stats_style(packed), by = stats_initiator(packed), hs = stats_handshake(packed);
+    unsigned leg[2] = { stats_bucket(packed, 0), stats_bucket(packed, 1) };
     if (style >= TCPCONN_TD_COUNT || by >= TCPCONN_BY_COUNT || hs >= TCPCONN_HS_COUNT)
         return;
 
@@ -199,7 +193,7 @@ static tap_packet_status stats_tree_packet_cb(stats_tree *st, packet_info *pinfo
     if (!rec || !ts)
         return TAP_PACKET_DONT_REDRAW;
 
-    uint32_t now = pack(rec);
+    uint32_t now = stats_pack(rec);
     gpointer key = GUINT_TO_POINTER(rec->stream + 1u);
     uint32_t before = GPOINTER_TO_UINT(g_hash_table_lookup(ts->counted, key));
     if (before == now)
@@ -216,4 +210,5 @@ void tcpconn_stats_register(void)
     stats_tap = register_tap("tcpconn");
     stats_tree_register_plugin("tcpconn", "tcpconn", ST_NAME, 0, stats_tree_packet_cb, stats_tree_init_cb,
                                stats_tree_cleanup_cb);
+    tcpconn_stats_servers_register();
 }

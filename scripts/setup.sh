@@ -6,8 +6,8 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libpcap-dev wireshark-dev tshark tcpdump jq python3 util-linux time"
 # Fuzzing (tests/fuzz, CI smoke run): clang with libFuzzer.
 PACKAGES="$PACKAGES clang libfuzzer-14-dev libclang-rt-14-dev"
-# For regenerating testdata/ (testdata/gen/): network namespaces and scapy.
-PACKAGES="$PACKAGES iproute2 ethtool python3-scapy"
+# For regenerating testdata/ (testdata/gen/): network namespaces, scapy, nmap (the SYN scan).
+PACKAGES="$PACKAGES iproute2 ethtool python3-scapy nmap"
 
 missing=""
 for p in $PACKAGES; do

@@ -84,7 +84,8 @@ def classify(pkts):
     server = [e for e in eps if e != client]
     server = server[0] if server else None
 
-    # handshake
+    # handshake: nothing after the first RST counts (SPEC.md: nothing after the end changes it)
+    first_rst = next((i for i, p in enumerate(pkts) if p["flags"] & RST), len(pkts))
     if len(set(syn_senders)) == 2:
         hs = "simultaneous-open"
     elif syn_senders:
@@ -95,7 +96,7 @@ def classify(pkts):
         elif synacks:
             isn_s = synacks[0]["seq"]
             ok = any(p["ep"] == client and p["flags"] & ACK and not p["flags"] & SYN
-                     and ge(p["ack"], (isn_s + 1) & 0xFFFFFFFF) for p in pkts)
+                     and ge(p["ack"], (isn_s + 1) & 0xFFFFFFFF) for p in pkts[:first_rst])
             hs = "complete" if ok else "no-ack"
         else:
             hs = "unanswered"

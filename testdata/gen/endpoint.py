@@ -5,6 +5,8 @@
     endpoint.py client SCENARIO  --addr A --port P [options]
     endpoint.py mixed-server --addr A --ready FILE
     endpoint.py mixed-client --addr A --t0 T [--established FILE --go FILE]
+    endpoint.py servers-client --t0 T         (three-servers.pcap: SERVERS_SCHEDULE from T)
+    endpoint.py mixed-expected | servers-expected   (their EXPECTED lines)
 
 Every exchange is a request line from the client ("REQ <close_at>\n") and a response
 (RESPONSE_LEN bytes ending in "\n") from the server, then a scripted close. Behaviours
@@ -475,10 +477,50 @@ def mixed_client(addr, t0, established, go):
         t.join()
 
 
+# ---------------- three servers (three-servers.pcap) ----------------
+# Three servers behind one relay, each its own distance away (make-real.sh gives the relay
+# --server-extra-delay for the second and third) and with its own close habit:
+#   address: (server behaviour, client behaviour, what each connection is: handshake style initiator)
+SERVERS = {
+    "198.18.0.2": ("active-close", "passive-threeway", "complete three-way server"),  # near; the server closes
+    "198.18.0.3": ("passive-fourway", "active", "complete four-way client"),          # +20 ms; the client closes
+    "198.18.0.4": ("close-unread", "unread-victim", "complete reset server"),         # +50 ms; the server resets
+}
+SERVERS_PORT = 8080
+SERVERS_STEP = 0.15
+SERVERS_SCHEDULE = ["198.18.0.2", "198.18.0.3", "198.18.0.4", "198.18.0.2", "198.18.0.3", "198.18.0.4",
+                    "198.18.0.2", "198.18.0.3", "198.18.0.4", "198.18.0.2", "198.18.0.3", "198.18.0.2",
+                    "198.18.0.2"]
+
+
+def servers_expected(fname):
+    """EXPECTED lines of the three-servers capture, from the schedule (stream = position)."""
+    for i, addr in enumerate(SERVERS_SCHEDULE):
+        print("%s %d %s" % (fname, i, SERVERS[addr][2]))
+
+
+def servers_client(t0):
+    ths = []
+
+    def one(i, addr):
+        sleep_until(t0 + i * SERVERS_STEP)
+        try:
+            run_client(SERVERS[addr][1], addr, SERVERS_PORT)
+        except OSError as e:
+            log("servers #%d %s: %r" % (i, addr, e))
+
+    for i, addr in enumerate(SERVERS_SCHEDULE):
+        t = threading.Thread(target=one, args=(i, addr), daemon=True)
+        t.start()
+        ths.append(t)
+    for t in ths:
+        t.join()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("role", choices=["server", "client", "refused", "mixed-server", "mixed-client",
-                                     "mixed-expected"])
+                                     "mixed-expected", "servers-client", "servers-expected"])
     ap.add_argument("what", nargs="?")
     ap.add_argument("--addr", default="198.18.0.2")
     ap.add_argument("--port", type=int, default=8080)
@@ -523,6 +565,10 @@ def main():
         mixed_expected(a.what or "mixed.pcap")
     elif a.role == "mixed-client":
         mixed_client(a.addr, a.t0, a.established, a.go)
+    elif a.role == "servers-client":
+        servers_client(a.t0)
+    elif a.role == "servers-expected":
+        servers_expected(a.what or "three-servers.pcap")
 
 
 if __name__ == "__main__":

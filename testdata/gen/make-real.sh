@@ -13,8 +13,9 @@
 #
 # relay.py is a userspace AF_PACKET bridge (the kernel has no netem/iptables): it delays each
 # frame by the leg's one-way delay, so seen from ma0 server_rtt ~ 14 ms and client_rtt ~ 40 ms.
-# It can drop chosen frames (--drop). endpoint.py runs the scripted sockets.
-# Needs: iproute2, ethtool, tcpdump, /usr/bin/python3. Run as root.
+# It can drop chosen frames (--drop). endpoint.py runs the scripted sockets, scan.py (scapy) and
+# nmap the SYN scans.
+# Needs: iproute2, ethtool, tcpdump, nmap, /usr/bin/python3 (with scapy). Run as root.
 set -euo pipefail
 
 GEN=$(cd "$(dirname "$0")" && pwd)
@@ -105,9 +106,11 @@ wait_file() { # file [timeout s]
     done
 }
 
-start_relay() { # drop rules...
+start_relay() { # drop rules... (or relay options --name=value, passed as they are)
     local args=() r
-    for r in "$@"; do args+=(--drop "$r"); done
+    for r in "$@"; do
+        case $r in --*) args+=("$r") ;; *) args+=(--drop "$r") ;; esac
+    done
     rm -f "$WORK/relay.ready"
     ip netns exec $NS_M $PY "$GEN/relay.py" --cli-if mc0 --mid-a ma0 --mid-b mb0 --srv-if ms0 \
         --client-delay "$CLIENT_DELAY" --server-delay "$SERVER_DELAY" --ready-file "$WORK/relay.ready" \
@@ -312,9 +315,67 @@ sc_mixed() {
     kill_pids
 }
 
+sc_syn_scan() {
+    # nmap -sS: its SYN from a raw socket, the server's SYN/ACK, and the client kernel's RST
+    # (no socket owns the connection: RST with the SYN/ACK's ACK number, no ACK flag)
+    topo_up; start_relay
+    start_server three-way-client-close $S4
+    start_capture $NS_M ma0 "$OUT/syn-scan.pcap"
+    in_ns $NS_C nmap -sS -Pn -n --send-ip --max-retries 0 -p $PORT $S4 >>"$WORK/endpoints.log" 2>&1
+    sleep 0.5
+    stop_capture; kill_pids
+}
+
+sc_syn_scan_late_data() {
+    # the same SYN scan (scan.py, scapy), then 16 s later a data segment with ACK on the same
+    # ports, acknowledging the SYN/ACK; the server, which dropped the half-open connection at
+    # the RST, answers with RST. (16 s: longer than tcpconn-analyze's default --linger 10.)
+    topo_up; start_relay
+    start_server three-way-client-close $S4
+    start_capture $NS_M ma0 "$OUT/syn-scan-late-data.pcap"
+    in_ns $NS_C $PY "$GEN/scan.py" --addr $S4 --port $PORT --late 16 2>>"$WORK/endpoints.log"
+    sleep 0.5
+    stop_capture; kill_pids
+}
+
+sc_three_servers() {
+    # Three servers on one server namespace (198.18.0.2, .3, .4, port 8080), each its own
+    # distance away (the relay adds 20 ms and 50 ms one way on the server leg for .3 and .4)
+    # and with its own close habit (endpoint.py SERVERS): .2 closes first (it holds TIME_WAIT),
+    # .3 waits for the client's FIN (the client holds TIME_WAIT), .4 resets (nobody does).
+    # 13 connections on the schedule SERVERS_SCHEDULE, one every 150 ms.
+    local b=198.18.0.3 c=198.18.0.4
+    topo_up
+    in_ns $NS_S ip addr add $b/24 dev srv0
+    in_ns $NS_S ip addr add $c/24 dev srv0
+    in_ns $NS_C ip neigh replace $b lladdr $SMAC dev cli0 nud permanent
+    in_ns $NS_C ip neigh replace $c lladdr $SMAC dev cli0 nud permanent
+    start_relay "--server-extra-delay=$b=0.020" "--server-extra-delay=$c=0.050"
+    start_server active-close $S4
+    start_server passive-fourway $b
+    start_server close-unread $c
+    start_capture $NS_M ma0 "$OUT/three-servers.pcap"
+    local t0
+    t0=$(date +%s.%N | awk '{printf "%.6f", $1 + 0.3}')
+    in_ns $NS_C $PY "$GEN/endpoint.py" servers-client --t0 "$t0" 2>>"$WORK/endpoints.log"
+    sleep 1
+    stop_capture
+    # What the kernels say: TIME-WAIT sockets per server address, in each namespace (Linux keeps
+    # them 60 s, longer than this scenario runs). Expected: 6 on the server for .2, 4 on the
+    # client for .3, none for .4.
+    local s tw_s tw_c
+    for s in $S4 $b $c; do
+        tw_s=$(in_ns $NS_S ss -Htan state time-wait "( sport = :$PORT )" | awk -v a="$s:$PORT" '$3 == a' | wc -l)
+        tw_c=$(in_ns $NS_C ss -Htan state time-wait | awk -v a="$s:$PORT" '$4 == a' | wc -l)
+        echo "three-servers: $s:$PORT: TIME-WAIT sockets: server $tw_s, client $tw_c" >&2
+    done
+    kill_pids
+}
+
 SCENARIOS=(four_way_client_close four_way_server_close three_way_client_close three_way_server_close
     half_close simultaneous_close reset_linger reset_unread_data refused syn_lost synack_lost port_reuse
-    open_at_end reset_after_fin incomplete_at_end mid_stream ipv6_four_way at_client_three_way at_client_syn_lost mixed)
+    open_at_end reset_after_fin incomplete_at_end mid_stream ipv6_four_way at_client_three_way at_client_syn_lost mixed
+    syn_scan syn_scan_late_data three_servers)
 
 mkdir -p "$OUT"
 if [ $# -gt 0 ]; then

@@ -17,7 +17,10 @@ the two legs: server_rtt ~ 2*server-delay, client_rtt ~ 2*client-delay.
     flags=SYN|SYNACK|FIN|...   TCP flag set to match exactly on the SYN/ACK/FIN/RST bits
     dport=N / sport=N   match the TCP port
     count=N             how many matching frames to drop (default 1)
-Delays are constant per direction, so the relay never reorders frames.
+--server-extra-delay=ADDR=SECONDS (repeatable) adds SECONDS to the server leg, both ways, for
+the frames to and from the IPv4 address ADDR: several servers behind one relay, each its own
+distance away (three-servers.pcap).
+Delays are constant per direction and server, so the relay never reorders a connection's frames.
 """
 import argparse
 import heapq
@@ -72,6 +75,13 @@ def parse_tcp(frame):
     return sport, dport, frame[t + 13]
 
 
+def ipv4_pair(frame):
+    """(source, destination) of an Ethernet/IPv4 frame as dotted strings, else None."""
+    if len(frame) < 34 or frame[12:14] != b"\x08\x00":
+        return None
+    return socket.inet_ntoa(frame[26:30]), socket.inet_ntoa(frame[30:34])
+
+
 class Rule:
     def __init__(self, text):
         kv = dict(p.split("=", 1) for p in text.split(","))
@@ -113,9 +123,14 @@ def main():
     ap.add_argument("--client-delay", type=float, default=0.020)
     ap.add_argument("--server-delay", type=float, default=0.007)
     ap.add_argument("--drop", action="append", default=[])
+    ap.add_argument("--server-extra-delay", action="append", default=[], metavar="ADDR=SECONDS")
     ap.add_argument("--ready-file")
     a = ap.parse_args()
     rules = [Rule(r) for r in a.drop]
+    extra = {}
+    for e in a.server_extra_delay:
+        addr, secs = e.split("=", 1)
+        extra[addr] = float(secs)
 
     cli, mida, midb, srv = (open_if(n) for n in (a.cli_if, a.mid_a, a.mid_b, a.srv_if))
     # socket -> (output socket, delay, leg, direction)
@@ -163,6 +178,10 @@ def main():
                 if any(rule.match(leg, direction, frame) for rule in rules):
                     print("relay: dropped a frame on the %s leg (%s)" % (leg, direction), file=sys.stderr)
                     continue
+                if leg == "server" and extra:
+                    pair = ipv4_pair(frame)
+                    if pair:
+                        delay += extra.get(pair[1] if direction == "c2s" else pair[0], 0.0)
                 seq += 1
                 heapq.heappush(queue, (now + delay, seq, out, frame))
 

@@ -3,7 +3,8 @@
  * `tcpconn-analyze --json` would analyse it (JSON to /dev/null, counts line off): inputs
  * of even size with the default timers, inputs of odd size as a table with every timer at
  * its smallest (microseconds), so that lingering, idle expiry, tombstone removal and pair
- * reuse all happen within a small input.
+ * reuse all happen within a small input; odd sizes with bit 1 set print `--summary --by`
+ * instead (by server in JSON, or by client address as text with bit 2 set).
  * Invariants: no crash, no sanitizer finding, no leak (libFuzzer's leak check), and an
  * exit code the analyzer documents.
  */
@@ -46,6 +47,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             opt.linger_ns = 1000; /* 1 µs */
             opt.idle_timeout_ns = 2000;
             opt.unanswered_timeout_ns = 1000;
+            if (size & 2) {
+                opt.summary = true;
+                opt.by = (size & 4) ? BYHOST_CLIENT_HOST : BYHOST_SERVER;
+                opt.format = (size & 4) ? REPORT_TABLE : REPORT_JSON;
+            }
         }
         int rc = analyze_stream("fuzz.pcap", in, &opt, devnull ? devnull : stdout);
         if (!(rc >= EXIT_OK && rc <= EXIT_NOMEM && rc != EXIT_USAGE && rc != EXIT_OPEN)) {

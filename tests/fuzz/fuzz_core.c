@@ -13,17 +13,18 @@
  *     style no longer changes (tcpconn.h: "nothing later can change the teardown style");
  *     likewise once a one-pass summary says style_known or handshake_known, that style or
  *     state stays. (tcpconn_close_completed is not checked for monotonicity: it is computed
- *     from sequence comparisons, and an ACK 2^31 away legitimately flips them);
- *     Known core findings (docs/ROBUSTNESS.md, tests/fuzz/known/fuzz_core/) break these:
- *     once finished, later segments still change the style (an ACK of bytes never
- *     sent, new payload after the close, a SYN/ACK with a new ISN, a FIN again at another
- *     sequence number), and handshake_known is set while a later segment can still change
- *     the state (a SYN captured after the first segment; the client's ACK captured after
- *     the RST it crossed), and is_finished goes back to false (after an ACK far from the FIN,
- *     e.g. 2^31 away). Until core/ is fixed, these three monotonicity checks run only with
- *     FUZZ_CORE_STRICT set in the environment;
+ *     from sequence comparisons, and an ACK 2^31 away legitimately flips them.) These once
+ *     failed (tests/fuzz/regressions/fuzz_core/: style-changes-*, finished-then-unfinished-*,
+ *     handshake-known-then-*) and were checked only with FUZZ_CORE_STRICT; the core latches
+ *     them now, so they are always checked;
+ *   - a finished connection keeps its handshake state and legs (issue 16): from the segment
+ *     that finished it on, the summary's handshake state (known), both legs and rtt, their
+ *     bases, the handshake's frames and the retransmission counts never change, nor do
+ *     the roles of the frames fed until then (compared at the end with the roles they had
+ *     when the connection finished);
  *   - at_end summaries are final (handshake_known, style_known), initiator is absent
- *     exactly for "open".
+ *     exactly for "open"; the TIME_WAIT holder follows the style (absent exactly for open
+ *     and incomplete, both for simultaneous, none for the RST styles, else the initiator).
  *
  * The harness splits the sequence into connections as the adapters split tcp.streams: a
  * SYN without ACK whose sequence number differs from its direction's base starts a new
@@ -109,6 +110,16 @@ static void check_summary(const struct fed *f, const struct tcpconn_summary *s, 
     CHECK((unsigned)s->handshake < TCPCONN_HS_COUNT);
     CHECK((unsigned)s->style < TCPCONN_TD_COUNT);
     CHECK((unsigned)s->initiator < TCPCONN_BY_COUNT);
+    CHECK((unsigned)s->time_wait < TCPCONN_TW_COUNT);
+    CHECK(tcpconn_time_wait_name(s->time_wait) != NULL);
+    /* who holds TIME_WAIT follows the style (SPEC.md): absent exactly for open and incomplete,
+     * both exactly for simultaneous, none exactly for the RST styles, else the initiator */
+    CHECK((s->time_wait == TCPCONN_TW_UNKNOWN) == (s->style == TCPCONN_TD_OPEN || s->style == TCPCONN_TD_INCOMPLETE));
+    CHECK((s->time_wait == TCPCONN_TW_BOTH) == (s->style == TCPCONN_TD_SIMULTANEOUS));
+    CHECK((s->time_wait == TCPCONN_TW_NONE) == (s->style == TCPCONN_TD_RESET || s->style == TCPCONN_TD_REFUSED ||
+                                               s->style == TCPCONN_TD_RESET_AFTER_FIN));
+    if (s->time_wait == TCPCONN_TW_CLIENT || s->time_wait == TCPCONN_TW_SERVER)
+        CHECK((s->time_wait == TCPCONN_TW_CLIENT) == (s->initiator == TCPCONN_BY_CLIENT));
     CHECK(s->client <= 1);
     CHECK(s->rst_from <= 1);
     CHECK(s->active_closer >= -1 && s->active_closer <= 1);
@@ -200,9 +211,65 @@ static void check_roles(const struct fed *f, const struct tcpconn_summary *s, un
 struct conn_checks {
     bool was_finished;
     int finished_style, known_style, known_hs; /* -1 until fixed */
-    bool ack_beyond; /* an ACK beyond what the peer sent, or data after finishing, was fed */
     int first_syn;   /* -1 nothing fed yet; 1 the first segment was a SYN without ACK */
+    /* When the connection finished: its (at_end) summary, the number of frames fed until
+     * then and their roles (a finished connection keeps its handshake and roles). */
+    struct tcpconn_summary at_finish;
+    unsigned frames_at_finish;
 };
+
+static struct tcpconn_role roles_at_finish[MAX_SEGS][TCPCONN_MAX_ROLES];
+static unsigned nroles_at_finish[MAX_SEGS];
+
+/* The handshake part of a summary is the same (a finished connection keeps it). */
+static void check_same_handshake(const struct tcpconn_summary *a, const struct tcpconn_summary *b)
+{
+    CHECK(a->handshake == b->handshake);
+    CHECK(a->handshake_known == b->handshake_known);
+    CHECK(a->roles_inferred == b->roles_inferred);
+    CHECK(a->client == b->client);
+    CHECK(a->server_rtt_ns == b->server_rtt_ns);
+    CHECK(a->client_rtt_ns == b->client_rtt_ns);
+    CHECK(a->rtt_ns == b->rtt_ns);
+    CHECK(a->rtt_ambiguous == b->rtt_ambiguous);
+    CHECK(a->server_leg_basis == b->server_leg_basis);
+    CHECK(a->client_leg_basis == b->client_leg_basis);
+    CHECK(a->syn_retransmissions == b->syn_retransmissions);
+    CHECK(a->synack_retransmissions == b->synack_retransmissions);
+    CHECK(a->syn_frame == b->syn_frame);
+    CHECK(a->other_syn_frame == b->other_syn_frame);
+    CHECK(a->synack_frame == b->synack_frame);
+    CHECK(a->synack_answers_frame == b->synack_answers_frame);
+    CHECK(a->hs_ack_frame == b->hs_ack_frame);
+    CHECK(a->hs_ack_answers_frame == b->hs_ack_answers_frame);
+}
+
+/* The connection has just finished: remember its summary and the roles of every frame so far. */
+static void note_finish(const struct tcpconn *c, const struct fed *f, struct conn_checks *k)
+{
+    tcpconn_summarize(c, true, &k->at_finish);
+    k->frames_at_finish = f->n;
+    for (unsigned i = 0; i < f->n; i++)
+        nroles_at_finish[i] = tcpconn_roles(&k->at_finish, f->frame[i], f->from[i], (enum tcpconn_mark)f->mark[i],
+                                            roles_at_finish[i]);
+}
+
+/* The roles of the frames fed until the connection finished are the ones they had then. */
+static void check_roles_kept(const struct fed *f, const struct tcpconn_summary *s, const struct conn_checks *k)
+{
+    if (!k->was_finished)
+        return;
+    for (unsigned i = 0; i < k->frames_at_finish; i++) {
+        struct tcpconn_role now[TCPCONN_MAX_ROLES];
+        unsigned n = tcpconn_roles(s, f->frame[i], f->from[i], (enum tcpconn_mark)f->mark[i], now);
+        CHECK(n == nroles_at_finish[i]);
+        for (unsigned r = 0; r < n; r++) {
+            const struct tcpconn_role *a = &now[r], *b = &roles_at_finish[i][r];
+            CHECK(a->kind == b->kind && a->step == b->step && a->steps == b->steps && a->related == b->related &&
+                  a->answered_by == b->answered_by);
+        }
+    }
+}
 
 static void start_conn(struct tcpconn *c, struct conn_checks *k, struct fed *f, uint16_t port0,
                        uint16_t port1)
@@ -215,7 +282,7 @@ static void start_conn(struct tcpconn *c, struct conn_checks *k, struct fed *f, 
 
 /* The connection is over (end of input, or its pair was reused): final summaries, and the
  * roles of every frame fed to it. */
-static void end_conn(const struct tcpconn *c, const struct fed *f)
+static void end_conn(const struct tcpconn *c, const struct fed *f, const struct conn_checks *k)
 {
     for (int at_end = 0; at_end < 2; at_end++) {
         struct tcpconn_summary sum;
@@ -223,6 +290,8 @@ static void end_conn(const struct tcpconn *c, const struct fed *f)
         check_summary(f, &sum, at_end);
         for (unsigned i = 0; i < f->n; i++)
             check_roles(f, &sum, i, true);
+        if (at_end)
+            check_roles_kept(f, &sum, k);
     }
 }
 
@@ -236,11 +305,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         nrec = MAX_SEGS;
 
     static int trace = -1; /* FUZZ_CORE_TRACE=1: print the segments decoded (for reports) */
-    static int strict = -1;
-    if (trace < 0) {
+    if (trace < 0)
         trace = getenv("FUZZ_CORE_TRACE") != NULL;
-        strict = getenv("FUZZ_CORE_STRICT") != NULL;
-    }
     static struct fed f; /* keep it off the stack */
     memset(text_done, 0, sizeof text_done);
     struct tcpconn c;
@@ -297,7 +363,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s.time_ns = t;
         frame += 1u + p[13] % 4;
         s.frame = frame;
-        bool ack_beyond = (s.flags & TCPCONN_ACK) && (int32_t)(s.ack - next[!s.from]) > 0;
         uint32_t end = s.seq + s.payload_len + !!(s.flags & TCPCONN_SYN) + !!(s.flags & TCPCONN_FIN);
         bool new_data = (int32_t)(end - next[s.from]) > 0 && !(s.flags & TCPCONN_RST);
         if (!sent[s.from] || (s.flags & TCPCONN_SYN)) { /* the side's sequence space starts */
@@ -312,7 +377,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          * that has a base starts a new connection; a SYN/ACK replaces the base). */
         uint8_t fl = s.flags & (TCPCONN_SYN | TCPCONN_ACK);
         if (fl == TCPCONN_SYN && base_set[s.from] && s.seq != base[s.from]) {
-            end_conn(&c, &f);
+            end_conn(&c, &f, &k);
             start_conn(&c, &k, &f, port[s.from], port[!s.from]);
             flip = s.from;
             base_set[0] = base_set[1] = false;
@@ -331,8 +396,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint8_t side = s.from;
         s.from = side ^ flip; /* the core's endpoint */
 
-        if (ack_beyond || ((new_data || (s.flags & TCPCONN_SYN)) && k.was_finished))
-            k.ack_beyond = true; /* the known finding's trigger: see the top */
         if (k.first_syn < 0)
             k.first_syn = (s.flags & (TCPCONN_SYN | TCPCONN_ACK)) == TCPCONN_SYN;
         enum tcpconn_mark m = tcpconn_update(&c, &s);
@@ -364,8 +427,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)done;
         if (trace)
             fprintf(stderr, "    finished %d, close completed %d\n", fin, done);
-        if (strict) /* the known findings: see the top */
-            CHECK(fin || !k.was_finished);
+        CHECK(fin || !k.was_finished);
+        if (fin && !k.was_finished)
+            note_finish(&c, &f, &k);
         k.was_finished = fin;
 
         for (int at_end = 0; at_end < 2; at_end++) {
@@ -379,8 +443,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         sum.handshake_known ? " (known)" : "",
                         tcpconn_teardown_style_name(sum.style), sum.style_known ? " (known)" : "",
                         tcpconn_initiator_name(sum.initiator));
-            if (at_end || !strict)
-                continue; /* the known findings below: checked only with FUZZ_CORE_STRICT */
+            if (fin) { /* a finished connection keeps its handshake state and legs */
+                struct tcpconn_summary at_finish = k.at_finish;
+                if (!at_end) /* known flags: at_finish is an at_end summary */
+                    at_finish.handshake_known = sum.handshake_known;
+                CHECK(sum.handshake_known); /* known once finished */
+                check_same_handshake(&sum, &at_finish);
+            }
+            if (at_end)
+                continue;
             if (fin && k.finished_style < 0)
                 k.finished_style = (int)sum.style;
             if (k.finished_style >= 0)
@@ -391,10 +462,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 CHECK((int)sum.style == k.known_style);
             if (sum.handshake_known && k.known_hs < 0)
                 k.known_hs = (int)sum.handshake;
-            if (k.known_hs >= 0 && strict)
+            if (k.known_hs >= 0)
                 CHECK((int)sum.handshake == k.known_hs);
         }
     }
-    end_conn(&c, &f);
+    end_conn(&c, &f, &k);
     return 0;
 }

@@ -136,6 +136,11 @@ fi
 
 check no-arguments 1 "no capture file given" 0
 check unknown-option 1 "unknown option --bogus" 0 --bogus "$good"
+check by-without-summary 1 "--by goes with --summary" 0 --by server "$good"
+check by-unknown-key 1 "bad --by value port" 0 --summary --by port "$good"
+# a damaged capture: what was read before the damage is grouped too (streams 0-3: server hosts
+# 198.18.2.2, and 198.18.1.2 for stream 3, whose first SYN came from port 80)
+check by-server-truncated 5 "$tmp/truncated.pcap: frame 24: capture truncated or corrupt" 2 --summary --by server-host "$tmp/truncated.pcap"
 
 echo "$failures failures"
 [ "$failures" -eq 0 ]

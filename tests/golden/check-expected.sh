@@ -5,10 +5,10 @@
 #   ("-" = don't check; "#" starts a comment; initiator "none"/"null" = JSON null)
 # and the extra facts of "#! file stream key=value..." lines: a key is looked up in the
 # connection's handshake, teardown, then top level; times (rtt, server_rtt, client_rtt,
-# duration) match within 5 ms (the real captures' tolerance), anything else exactly. With
-# stream "-" the facts are about the file: analyzer_connections, tunnelled (skipped inside
-# tunnels), inside_tunnels (segments analysed inside tunnels), fragments, malformed (from
-# the analyzer's stderr counts). Unknown keys are skipped with a note.
+# duration) match within 5 ms (the real captures' tolerance; "null": must be null),
+# anything else exactly. With stream "-" the facts are about the file: analyzer_connections,
+# tunnelled (skipped inside tunnels), inside_tunnels (segments analysed inside tunnels),
+# fragments, malformed (from the analyzer's stderr counts). Unknown keys are skipped with a note.
 # usage: check-expected.sh ANALYZER TESTDATA_DIR
 # Needs jq. Exits 77 (skipped) when testdata/EXPECTED does not exist yet.
 set -u
@@ -59,7 +59,9 @@ sed -n 's/^#![[:space:]]*//p' "$list" | while read -r file stream facts; do
         fi
         case $key in
         rtt | server_rtt | client_rtt | duration)
-            ok=$(awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; if (d < 0) d = -d; print (g != "null" && g != "" && d <= 0.005) ? "yes" : "no" }') ;;
+            ok=$(awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; if (d < 0) d = -d;
+                if (w == "null") print (g == "null") ? "yes" : "no";
+                else print (g != "null" && g != "" && d <= 0.005) ? "yes" : "no" }') ;;
         *) ok=no; [ "$got" = "$want" ] && ok=yes ;;
         esac
         if [ $ok = yes ]; then

@@ -1,8 +1,9 @@
 #!/bin/sh
-# screenshot-stats.sh [PLUGIN] [CAPTURE] [OUT.png]
+# screenshot-stats.sh [PLUGIN] [CAPTURE] [OUT.png] [TREE]
 #
-# Screenshot of Wireshark (Qt) with the tcpconn plugin's statistics window (Statistics >
-# TCP Connection Lifecycle), opened from the command line: wireshark -r CAPTURE -z tcpconn,tree.
+# Screenshot of Wireshark (Qt) with one of the tcpconn plugin's statistics windows, opened from
+# the Statistics menu: TREE "tree" (default) is Statistics > TCP Connection Lifecycle, TREE
+# "servers" is Statistics > TCP Connection Lifecycle by Server (README, "Who holds TIME_WAIT?").
 # Not run by CI. Needs: wireshark-qt, xvfb, xauth, xdotool, imagemagick (import).
 # Runs Wireshark as uid 65534 under Xvfb (root never loads personal plugins).
 # Defaults: build/plugin/tcpconn.so, tests/plugin/data/fixture.pcap (one connection per
@@ -13,6 +14,14 @@ root=$(cd "$here/../.." && pwd)
 plugin=${1:-$root/build/plugin/tcpconn.so}
 capture=${2:-$root/tests/plugin/data/fixture.pcap}
 out=${3:-$root/docs/screenshot-stats.png}
+tree=${4:-tree}
+# The plugins' trees come last in the Statistics menu, in the order they were registered; menu
+# rows are 25 pixels at this font (Debian 12's 4.0.17): the entry's y and its window's title.
+case $tree in
+tree) menu_y=${MENU_Y:-763} title='TCP Connection Lifecycle' ;;
+servers) menu_y=${MENU_Y:-788} title='TCP Connection Lifecycle by Server' ;;
+*) echo "screenshot-stats.sh: TREE is tree or servers" >&2; exit 2 ;;
+esac
 for tool in wireshark xvfb-run xdotool import; do
     command -v $tool >/dev/null 2>&1 || { echo "screenshot.sh: $tool not found" >&2; exit 1; }
 done
@@ -65,13 +74,12 @@ done
 xdotool windowmove \$wid 0 0 windowsize \$wid 1600 1000
 sleep 4
 # Wireshark 4.0's Qt GUI takes no -z for statistics trees: open the Statistics menu and
-# click its last entry, TCP Connection Lifecycle (plugins' trees come last; menu rows are
-# 25 pixels at this font, the entry is at y 763 on Debian 12's 4.0.17).
+# click the tree's entry.
 xdotool mousemove 325 10 sleep 0.5 click 1 sleep 1.5
 import -window root "$tmp/menu.png"
-xdotool mousemove 400 763 sleep 0.5 click 1
+xdotool mousemove 400 $menu_y sleep 0.5 click 1
 i=0
-until sid=\$(xdotool search --onlyvisible --name 'TCP Connection Lifecycle' 2>/dev/null | head -n 1) && [ -n "\$sid" ]; do
+until sid=\$(xdotool search --onlyvisible --name '$title' 2>/dev/null | head -n 1) && [ -n "\$sid" ]; do
     i=\$((i + 1)); [ \$i -lt 30 ] || { cp "$tmp/menu.png" "$tmp/shot.png"; echo "no statistics window (menu.png)" >&2; kill \$ws; exit 1; }
     sleep 1
 done
@@ -91,7 +99,10 @@ else
     as=""
 fi
 $as env -i PATH="$PATH" HOME="$tmp" TMPDIR="$tmp" WIRESHARK_PLUGIN_DIR="$tmp/global-plugins" LC_ALL=C.UTF-8 TZ=UTC \
-    xvfb-run -a -s '-ac -screen 0 1600x1000x24' "$tmp/session.sh"
+    xvfb-run -a -s '-ac -screen 0 1600x1000x24' "$tmp/session.sh" || rc=$?
+# KEEP_MENU=FILE: keep the screenshot of the open Statistics menu (to find an entry's y)
+[ -z "${KEEP_MENU:-}" ] || cp "$tmp/menu.png" "$KEEP_MENU" 2>/dev/null || true
+[ "${rc:-0}" = 0 ] || exit "$rc"
 [ -s "$tmp/shot.png" ] || { cat "$tmp/wireshark.log" >&2; echo "screenshot.sh: no screenshot" >&2; exit 1; }
 mkdir -p "$(dirname "$out")"
 cp "$tmp/shot.png" "$out"

@@ -4,7 +4,7 @@
 Checks that the Wireshark plugin (tshark -2 -T fields, columns as check.sh `agree`
 writes them) and tcpconn-analyze --json report the same per-connection summary:
 handshake state, RTT legs, ambiguity, retransmission counts, teardown style, initiator,
-duration, inferred roles and the key frames. Also checks that in two-pass mode every
+TIME_WAIT holder, duration, inferred roles and the key frames. Also checks that in two-pass mode every
 packet of a stream carries the same summary. Standard library only.
 """
 import json
@@ -13,7 +13,7 @@ import sys
 COLUMNS = ["tcp.stream", "stream", "state", "server_rtt", "client_rtt", "rtt", "rtt_ambiguous",
            "syn_retransmissions", "synack_retransmissions", "style", "initiator", "duration",
            "roles_inferred", "syn", "synack", "handshake_ack", "first_fin", "second_fin", "rst", "close",
-           "half_close_bytes"]
+           "half_close_bytes", "time_wait"]
 
 
 def norm_time(v):
@@ -54,6 +54,7 @@ def plugin_streams(path):
                 "duration": norm_time(row["duration"]),
                 "roles_inferred": norm_bool(row["roles_inferred"]),
                 "half_close_bytes": norm_int(row["half_close_bytes"], 0),
+                "time_wait": row["time_wait"] or None,
             }
             for k in ("syn", "synack", "handshake_ack", "first_fin", "second_fin", "rst", "close"):
                 s["frame." + k] = norm_int(row[k])
@@ -86,6 +87,7 @@ def analyzer_streams(path):
                 "duration": norm_time(td.get("duration")),
                 "roles_inferred": bool(o.get("roles_inferred", False)),
                 "half_close_bytes": td.get("half_close_bytes", 0) or 0,
+                "time_wait": td.get("time_wait"),
             }
             for k in ("syn", "synack", "handshake_ack", "first_fin", "second_fin", "rst", "close"):
                 s["frame." + k] = fr.get(k)

@@ -10,6 +10,8 @@
 #   check.sh filters PLUGIN FIXTURE            -Y by style, initiator, state, role
 #   check.sh expert  PLUGIN FIXTURE            -z expert lists the tcpconn expert items
 #   check.sh prefs   PLUGIN FIXTURE            tcpconn.info_column, tcpconn.slow_handshake_ms, disabling tcpconn
+#   check.sh after-end PLUGIN SCAN_LATE        testdata/syn-scan-late-data.pcap: nothing after the RST
+#                                              changes the handshake (state, legs, roles, expert items)
 #
 # tshark runs through run-tshark.sh (as uid 65534 when we are root). Exit 0 = pass.
 set -eu
@@ -21,7 +23,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 GOLDEN_FIELDS="frame.number tcp.stream tcpconn.role
  tcpconn.handshake.state tcpconn.handshake.server_rtt tcpconn.handshake.client_rtt tcpconn.handshake.rtt
  tcpconn.handshake.rtt_ambiguous tcpconn.handshake.syn_retransmissions tcpconn.handshake.synack_retransmissions
- tcpconn.roles_inferred tcpconn.teardown.style tcpconn.teardown.initiator tcpconn.teardown.duration
+ tcpconn.roles_inferred tcpconn.teardown.style tcpconn.teardown.initiator tcpconn.teardown.time_wait
+ tcpconn.teardown.duration
  tcpconn.syn_frame tcpconn.synack_frame tcpconn.answered_in tcpconn.acks_fin_frame tcpconn.fin_acked_in
  tcpconn.retransmission_of tcpconn.duplicate_of tcpconn.related_frame"
 
@@ -82,13 +85,13 @@ fields)
     for f in tcpconn.handshake.state tcpconn.handshake.server_rtt tcpconn.handshake.client_rtt \
              tcpconn.handshake.rtt tcpconn.handshake.rtt_ambiguous tcpconn.handshake.syn_retransmissions \
              tcpconn.handshake.synack_retransmissions tcpconn.teardown.style tcpconn.teardown.initiator \
-             tcpconn.teardown.duration tcpconn.roles_inferred tcpconn.role tcpconn.syn_frame \
+             tcpconn.teardown.time_wait tcpconn.teardown.duration tcpconn.roles_inferred tcpconn.role tcpconn.syn_frame \
              tcpconn.acks_fin_frame tcpconn.fin_acked_in; do
         printf '%s\n' "$out" | awk -F'\t' -v f="$f" '$1=="F" && $3==f {found=1} END {exit !found}' ||
             fail "field $f is not registered"
     done
     # Readable enums are strings so that -T fields prints names and -Y compares them.
-    for f in tcpconn.handshake.state tcpconn.teardown.style tcpconn.teardown.initiator tcpconn.role \
+    for f in tcpconn.handshake.state tcpconn.teardown.style tcpconn.teardown.initiator tcpconn.teardown.time_wait tcpconn.role \
              tcpconn.handshake.explanation tcpconn.teardown.explanation; do
         printf '%s\n' "$out" | awk -F'\t' -v f="$f" '$3==f && $4=="FT_STRING" {ok=1} END {exit !ok}' ||
             fail "$f is not FT_STRING"
@@ -148,7 +151,7 @@ agree)
         -e tcpconn.roles_inferred -e tcpconn.handshake.syn_frame -e tcpconn.handshake.synack_frame \
         -e tcpconn.handshake.ack_frame -e tcpconn.teardown.fin_frame -e tcpconn.teardown.passive_fin_frame \
         -e tcpconn.teardown.rst_frame -e tcpconn.teardown.close_frame -e tcpconn.teardown.half_close_bytes \
-        >"$tmp/plugin.tsv"
+        -e tcpconn.teardown.time_wait >"$tmp/plugin.tsv"
     python3 "$here/agree.py" "$tmp/plugin.tsv" "$tmp/analyzer.jsonl" "$@"
     ;;
 filters)
@@ -225,6 +228,32 @@ prefs)
     n=$(run -n -r "$fixture" -2 --disable-protocol tcpconn -Y tcpconn -T fields -e frame.number | wc -l | tr -d ' ')
     [ "$n" = 0 ] || fail "--disable-protocol tcpconn: $n packets still annotated"
     echo "ok: --disable-protocol tcpconn"
+    ;;
+after-end)
+    # SYN, SYN/ACK, the client kernel's RST, a data segment with ACK 16 s later (it acks the
+    # SYN/ACK), the server's RST: the connection ended at frame 3, the handshake stays no-ack.
+    cap=$1
+    for pass in "" -2; do
+        mode=${pass:-one-pass}
+        n=$(run -n -r "$cap" $pass -Y 'tcpconn.handshake.state == "no-ack"' -T fields -e frame.number | tr '\n' ' ')
+        case $pass in
+        -2) [ "$n" = "1 2 3 4 5 " ] || fail "$mode: no-ack on frames '$n', expected every frame" ;;
+        *) [ "$n" = "3 4 5 " ] || fail "$mode: no-ack on frames '$n', expected 3 4 5 (known at the RST)" ;;
+        esac
+        n=$(run -n -r "$cap" $pass -Y 'tcpconn.handshake.client_rtt || tcpconn.handshake.state == "complete" || tcpconn.handshake.ack_frame' -T fields -e frame.number | wc -l | tr -d ' ')
+        [ "$n" = 0 ] || fail "$mode: $n packets with a client leg, a complete handshake or a handshake ACK"
+        roles=$(run -n -r "$cap" $pass -T fields -e tcpconn.role -e tcpconn.related_frame | tr '\t\n' '|;')
+        [ "$roles" = "SYN (1/3)|;SYN/ACK (2/3)|;RST|;after RST|3;RST|;" ] || fail "$mode: roles $roles"
+        # Expert: one reset warning (the RST that ended it), never a slow handshake (the late
+        # segment would have made a 16 s client leg), even with a 1 ms threshold.
+        out=$(run -n -r "$cap" $pass -o tcpconn.slow_handshake_ms:1 -q -z expert)
+        n=$(printf '%s\n' "$out" | grep TCPCONN | grep -c "Connection reset by the client" || true)
+        [ "$n" = 1 ] || fail "$mode: $n 'Connection reset by the client' items, expected 1"
+        if printf '%s\n' "$out" | grep TCPCONN | grep -qE "Slow handshake|Connection reset by the server"; then
+            fail "$mode: unexpected expert item: $(printf '%s\n' "$out" | grep TCPCONN)"
+        fi
+        echo "ok: after-end ($mode)"
+    done
     ;;
 *)
     fail "unknown command $cmd"

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """compare.py TSHARK_OUT ANALYZER_OUT: the rows of `tshark -q -z tcpconn,tree` equal those of
-`tcpconn-analyze --summary`.
+`tcpconn-analyze --summary` (or of another such tree: one pass against -2, also for the
+by-server tree, -z tcpconn_servers,tree).
 
 Both are tables with a "Topic / Item" header; a row's depth is its indentation (one space a
 level), its count the first number in the Count column. Rows are compared by path (e.g.
@@ -39,12 +40,13 @@ def parse(path):
 
 def main():
     ts, an = parse(sys.argv[1]), parse(sys.argv[2])
-    if not any(k.startswith("Teardown style") for k in ts):
-        raise SystemExit(f"{sys.argv[1]}: no Teardown style row")
+    if not any(k.startswith("Teardown style") or "/Teardown style" in k for k in ts):
+        raise SystemExit(f"{sys.argv[1]}: no Teardown style row")  # (under each server, by-server tree)
     nz = lambda d: {k: v for k, v in d.items() if v}
     a, b = nz(ts), nz(an)
     if a == b:
-        print(f"{len(a)} non-zero rows agree; {ts.get('Teardown style', 0)} connections")
+        print(f"{len(a)} non-zero rows agree" +
+              (f"; {ts['Teardown style']} connections" if "Teardown style" in ts else " (by server)"))
         return 0
     for k in sorted(set(a) | set(b)):
         if a.get(k, 0) != b.get(k, 0):

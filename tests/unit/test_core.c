@@ -1,8 +1,11 @@
 /* Table-driven tests of the core: one named case per style and per edge case.
  *
  * Each case is a list of segments (time in µs, sender, flags, seq, ack, payload) and the
- * summary and roles it must produce. Every case is also replayed with each segment
- * captured twice (a SPAN duplicate): the summary must not change. */
+ * summary and roles it must produce (read as -2 does: the summary at the end). Every case
+ * is also replayed with each segment captured twice (a SPAN duplicate): the summary must not
+ * change; and, when its connection ends (first RST or completed close), one-pass (the
+ * summary read after each segment) and cut at the segment that ended it: nothing after the
+ * end may change anything (check_after_end). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +33,7 @@ struct seg {
 #define ANY (UINT64_MAX - 1)
 
 struct expect {
-    const char *handshake, *style, *initiator;
+    const char *handshake, *style, *initiator, *time_wait; /* time_wait "": absent */
     uint64_t server_rtt_us, client_rtt_us, duration_us; /* NOT_SET: must be absent; ANY: unchecked */
     int ambiguous;                                      /* 0/1 */
     unsigned syn_rtx, synack_rtx;
@@ -124,6 +127,7 @@ static void check_summary(const struct tcase *tc, const struct tcpconn_summary *
     CHECK_STR(tc, "handshake", tcpconn_handshake_state_name(sum->handshake), w->handshake);
     CHECK_STR(tc, "style", tcpconn_teardown_style_name(sum->style), w->style);
     CHECK_STR(tc, "initiator", tcpconn_initiator_name(sum->initiator), w->initiator);
+    CHECK_STR(tc, "time_wait", tcpconn_time_wait_name(sum->time_wait), w->time_wait);
     check_time(tc, "server_rtt", sum->server_rtt_ns, w->server_rtt_us);
     check_time(tc, "client_rtt", sum->client_rtt_ns, w->client_rtt_us);
     if (w->server_rtt_us != ANY && w->client_rtt_us != ANY)
@@ -137,6 +141,87 @@ static void check_summary(const struct tcase *tc, const struct tcpconn_summary *
     CHECK_U64(tc, "roles_inferred", sum->roles_inferred, w->inferred);
     CHECK_U64(tc, "handshake_known", sum->handshake_known, 1);
     CHECK_U64(tc, "style_known", sum->style_known, 1);
+}
+
+/* The summary fields that must not change once the connection has ended. rst_frame and
+ * rst_from are left out when a close ended it (a first RST after the close is still noted). */
+static void check_same_summary(const struct tcase *tc, const char *when, const struct tcpconn_summary *got,
+                               const struct tcpconn_summary *want)
+{
+    char what[96];
+#define SAME(field)                                                           \
+    do {                                                                      \
+        snprintf(what, sizeof what, "%s: " #field, when);                     \
+        CHECK_U64(tc, what, got->field, want->field);                         \
+    } while (0)
+    SAME(handshake); SAME(handshake_known); SAME(roles_inferred); SAME(rtt_ambiguous);
+    SAME(server_leg_basis); SAME(client_leg_basis); SAME(client);
+    SAME(server_rtt_ns); SAME(client_rtt_ns); SAME(rtt_ns);
+    SAME(syn_retransmissions); SAME(synack_retransmissions);
+    SAME(style); SAME(style_known); SAME(initiator); SAME(teardown_duration_ns); SAME(teardown_steps);
+    SAME(fins_crossed); SAME(active_closer);
+    SAME(first_frame); SAME(syn_frame); SAME(other_syn_frame); SAME(synack_frame); SAME(synack_answers_frame);
+    SAME(hs_ack_frame); SAME(hs_ack_answers_frame); SAME(fin_a_frame); SAME(fin_b_frame);
+    SAME(ack_of_fin_a_frame); SAME(ack_of_fin_b_frame); SAME(close_frame);
+    SAME(half_close_bytes); SAME(half_close_first_frame); SAME(half_close_last_frame);
+    if (want->style == TCPCONN_TD_RESET || want->style == TCPCONN_TD_RESET_AFTER_FIN ||
+        want->style == TCPCONN_TD_REFUSED) {
+        SAME(rst_frame);
+        SAME(rst_from);
+    }
+#undef SAME
+}
+
+/* Nothing after the end changes anything (issue 16): replays the case one-pass (the summary
+ * read after each segment, at_end false, as one-pass tshark shows it) and cut at the
+ * segment that ended the connection (-2 of a capture that stops there). From the end on,
+ * every one-pass summary equals the final -2 summary and each late frame's one-pass role is
+ * its -2 role; the cut capture's -2 summary and roles equal the whole capture's. Cases
+ * whose connection never ends have nothing to check. */
+static void check_after_end(const struct tcase *tc, const struct tcpconn_summary *final,
+                            const enum tcpconn_mark *marks)
+{
+    struct tcpconn c;
+    struct tcpconn_summary now;
+    unsigned end = tc->nsegs;
+    start(tc, &c);
+    for (unsigned i = 0; i < tc->nsegs; i++) {
+        struct tcpconn_segment s = to_segment(tc, &tc->segs[i], i + 1);
+        tcpconn_update(&c, &s);
+        if (end == tc->nsegs && tcpconn_is_finished(&c))
+            end = i;
+        if (end == tc->nsegs)
+            continue;
+        char when[64], got[160], want[160];
+        tcpconn_summarize(&c, false, &now);
+        snprintf(when, sizeof when, "one pass after frame %u (ended at %u)", i + 1, end + 1);
+        check_same_summary(tc, when, &now, final);
+        uint8_t from = endpoint_of(tc, tc->segs[i].from);
+        roles_text(&now, i + 1, from, marks[i], got, sizeof got);
+        roles_text(final, i + 1, from, marks[i], want, sizeof want);
+        snprintf(when, sizeof when, "one-pass role of frame %u", i + 1);
+        CHECK_STR(tc, when, got, want);
+    }
+    if (end == tc->nsegs)
+        return;
+
+    struct tcpconn cut;
+    struct tcpconn_summary cut_sum;
+    start(tc, &cut);
+    for (unsigned i = 0; i <= end; i++) {
+        struct tcpconn_segment s = to_segment(tc, &tc->segs[i], i + 1);
+        tcpconn_update(&cut, &s);
+    }
+    tcpconn_summarize(&cut, true, &cut_sum);
+    check_same_summary(tc, "-2, capture cut at the end", &cut_sum, final);
+    for (unsigned i = 0; i <= end; i++) {
+        char what[64], got[160], want[160];
+        uint8_t from = endpoint_of(tc, tc->segs[i].from);
+        roles_text(&cut_sum, i + 1, from, marks[i], got, sizeof got);
+        roles_text(final, i + 1, from, marks[i], want, sizeof want);
+        snprintf(what, sizeof what, "-2 role of frame %u, capture cut at the end", i + 1);
+        CHECK_STR(tc, what, got, want);
+    }
 }
 
 static void run_case(const struct tcase *tc)
@@ -159,6 +244,7 @@ static void run_case(const struct tcase *tc)
         snprintf(what, sizeof what, "role of frame %u", i + 1);
         CHECK_STR(tc, what, got, tc->segs[i].role);
     }
+    check_after_end(tc, &sum, marks);
 
     /* The same capture with every segment seen twice, 10 µs apart: nothing changes. */
     struct tcpconn d;
@@ -255,7 +341,7 @@ static const struct seg reset_by_client[] = {
 static const struct seg reset_without_ack[] = {
     OPEN3, DATA,
     {2000000, S, R, 5001, 0, 0, 0, 0, "RST"},
-    {2000500, C, P | A, 1101, 5001, 10, 0, 0, ""},
+    {2000500, C, P | A, 1101, 5001, 10, 0, 0, "after RST"},
     {2001000, S, R, 5001, 0, 0, 0, 0, "RST"},
 };
 
@@ -460,47 +546,131 @@ static const struct seg ack_is_fin[] = {
     {160000, C, A, 1002, 5002, 0, 0, 0, "final ACK (3/3)"},
 };
 
+/* ---- Nothing after the end changes the handshake (issue 16). Once the first RST or a
+ * completed close ended the connection, later segments get a role that says so ("after
+ * RST", "after close") and change no summary field and no earlier frame's role
+ * (check_after_end, run for every case, checks that one-pass and -2). */
+
+/* A SYN scan (nmap -sS): SYN, SYN/ACK, the scanner's kernel answers with RST (no ACK). */
+static const struct seg syn_scan[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {80000, C, R, 1001, 0, 0, 0, 0, "RST"},
+};
+
+/* ... and 16 s later a data segment with ACK on the same ports (it acks the SYN/ACK), which
+ * the server answers with RST: not the handshake's ACK, no 16 s client leg. */
+static const struct seg syn_scan_late_data[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {80000, C, R, 1001, 0, 0, 0, 0, "RST"},
+    {16080000, C, P | A, 1001, 5001, 10, 0, 0, "after RST"},
+    {16100000, S, R, 5001, 0, 0, 0, 0, "RST"},
+};
+
+/* The server resets right after its SYN/ACK; the client's ACK is captured after the RST
+ * (it crossed it): the connection had ended, the handshake stays no-ack. */
+static const struct seg ack_after_rst[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {21000, S, R | A, 5001, 1001, 0, 0, 0, "RST"},
+    {80000, C, A, 1001, 5001, 0, 0, 0, "after RST"},
+    {90000, C, P | A, 1001, 5001, 100, 0, 0, "after RST"},
+    {90500, C, F | A, 1101, 5001, 0, 0, 0, "after RST"},
+};
+
+/* After a refusal the client sends its SYN again (same ISN) and a late SYN/ACK arrives: no
+ * retransmission is counted, no leg measured. */
+static const struct seg refused_then_late[] = {
+    {0, C, SY, 1000, 0, 0, 0, 0, "SYN (1/3)"},
+    {20000, S, R | A, 0, 1001, 0, 0, 0, "RST, refused"},
+    {1000000, C, SY, 1000, 0, 0, 0, 0, "after RST"},
+    {1020000, S, SY | A, 5000, 1001, 0, 0, 0, "after RST"},
+    {1080000, C, A, 1001, 5001, 0, 0, 0, "after RST"},
+};
+
+/* The capture starts at a SYN/ACK, the server resets, then the client's ACK: no client leg. */
+static const struct seg synack_rst_late_ack[] = {
+    {20000, S, SY | A, 5000, 1001, 0, 0, 0, "SYN/ACK (2/3)"},
+    {30000, S, R, 5001, 0, 0, 0, 0, "RST"},
+    {80000, C, A, 1001, 5001, 0, 0, 0, "after RST"},
+};
+
+/* After a completed three-way close: the server's FIN again (the final ACK was lost beyond
+ * the capture point) and the client, in TIME_WAIT, acks it again; a late SYN/ACK and SYN
+ * with the old ISNs, data, a stray RST, more data. Nothing changes the handshake (no
+ * retransmission counted) or the close. */
+static const struct seg after_close[] = {
+    OPEN3, DATA,
+    {1000000, C, F | A, 1101, 5001, 0, 0, 0, "FIN (1/3)"},
+    {1020000, S, F | A, 5001, 1102, 0, 0, 0, "FIN+ACK, piggybacked (2/3)"},
+    {1080000, C, A, 1102, 5002, 0, 0, 0, "final ACK (3/3)"},
+    {1300000, S, F | A, 5001, 1102, 0, 0, 0, "FIN retransmission"},
+    {1360000, C, A, 1102, 5002, 0, 0, 0, "after close"},
+    {2000000, S, SY | A, 5000, 1001, 0, 0, 0, "after close"},
+    {2100000, C, SY, 1000, 0, 0, 0, 0, "after close"},
+    {2200000, C, P | A, 1102, 5002, 50, 0, 0, "after close"},
+    {2300000, S, R, 5002, 0, 0, 0, 0, "RST after close"},
+    {2400000, C, P | A, 1152, 5002, 50, 0, 0, "after close"},
+};
+
+/* A SYN retransmission and a SYN/ACK retransmission after a reset: not counted. */
+static const struct seg reset_then_retransmissions[] = {
+    OPEN3,
+    {100000, C, R | A, 1001, 5001, 0, 0, 0, "RST"},
+    {1000000, S, SY | A, 5000, 1001, 0, 0, 0, "after RST"},
+    {1000500, C, SY, 1000, 0, 0, 0, 0, "after RST"},
+};
+
 #define N(a) (unsigned)(sizeof(a) / sizeof((a)[0]))
 #define CASE(seg_array, client_port, server_port, ...) {#seg_array, __LINE__, client_port, server_port, seg_array, N(seg_array), __VA_ARGS__}
 #define STD(seg_array, ...) CASE(seg_array, 40000, 80, __VA_ARGS__)
 
-/*                   handshake       style       initiator  server  client  duration  amb syn synack inferred */
+/*                   handshake       style       initiator  TIME_WAIT  server  client  duration  amb syn synack inferred */
 static const struct tcase cases[] = {
-    STD(four_way_client, {"complete", "four-way", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
-    STD(four_way_server, {"complete", "four-way", "server", 20000, 60000, 120000, 0, 0, 0, 0}),
-    STD(three_way, {"complete", "three-way", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
-    STD(half_close, {"complete", "half-close", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
-    STD(half_close_piggybacked, {"complete", "half-close", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
-    STD(simultaneous, {"complete", "simultaneous", "both", 20000, 60000, 70000, 0, 0, 0, 0}),
-    STD(simultaneous_with_data, {"complete", "simultaneous", "both", 20000, 60000, 70000, 0, 0, 0, 0}),
-    STD(reset_by_client, {"complete", "reset", "client", 20000, 60000, 0, 0, 0, 0, 0}),
-    STD(reset_without_ack, {"complete", "reset", "server", 20000, 60000, 0, 0, 0, 0, 0}),
-    STD(reset_after_fin, {"complete", "reset-after-fin", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
-    STD(fin_rst_segment, {"complete", "reset", "client", 20000, 60000, 0, 0, 0, 0, 0}),
-    STD(refused, {"refused", "refused", "server", NOT_SET, NOT_SET, 0, 0, 0, 0, 0}),
-    STD(rst_after_close, {"complete", "three-way", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
-    STD(syn_retransmitted, {"complete", "reset", "client", 20000, 60000, 0, 1, 1, 0, 0}),
-    STD(syn_retransmitted_ts, {"complete", "reset", "client", 20000, 60000, 0, 0, 1, 0, 0}),
-    STD(syn_retransmitted_ts_echo_first, {"complete", "reset", "client", 20000, 60000, 0, 1, 1, 0, 0}),
-    STD(synack_retransmitted, {"complete", "reset", "client", 20000, 60000, 0, 1, 0, 1, 0}),
-    STD(fin_retransmitted, {"complete", "three-way", "client", 20000, 60000, 380000, 0, 0, 0, 0}),
-    STD(out_of_order_fin, {"complete", "three-way", "client", 20000, 60000, 60000, 0, 0, 0, 0}),
-    STD(fin_with_data, {"complete", "four-way", "client", 20000, 60000, 90000, 0, 0, 0, 0}),
-    STD(syn_fin_scan, {"unanswered", "incomplete", "client", NOT_SET, NOT_SET, NOT_SET, 0, 0, 0, 0}),
-    STD(synack_before_syn, {"complete", "open", "", NOT_SET, 60000, NOT_SET, 0, 0, 0, 0}),
-    STD(fast_open, {"complete", "three-way", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
-    STD(simultaneous_open, {"simultaneous-open", "open", "", NOT_SET, NOT_SET, NOT_SET, 0, 0, 0, 0}),
-    CASE(mid_stream, 40000, 80, {"not-captured", "four-way", "client", NOT_SET, NOT_SET, 260000, 0, 0, 0, 1}),
-    CASE(starts_at_synack, 40000, 80, {"not-captured", "open", "", NOT_SET, 60000, NOT_SET, 0, 0, 0, 1}),
-    STD(wraparound, {"complete", "half-close", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
-    STD(keepalive_then_close, {"complete", "four-way", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
-    STD(missing_final_ack, {"complete", "incomplete", "client", 20000, 60000, NOT_SET, 0, 0, 0, 0}),
-    STD(missing_ack_data_proves_it, {"complete", "half-close", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
-    STD(open_at_end, {"complete", "open", "", 20000, 60000, NOT_SET, 0, 0, 0, 0}),
-    STD(unanswered, {"unanswered", "open", "", NOT_SET, NOT_SET, NOT_SET, 0, 2, 0, 0}),
-    STD(no_ack, {"no-ack", "open", "", 20000, NOT_SET, NOT_SET, 0, 0, 0, 0}),
-    STD(client_resets_synack, {"no-ack", "reset", "client", 20000, NOT_SET, 0, 0, 0, 0, 0}),
-    STD(ack_is_fin, {"complete", "three-way", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(four_way_client, {"complete", "four-way", "client", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
+    STD(four_way_server, {"complete", "four-way", "server", "server", 20000, 60000, 120000, 0, 0, 0, 0}),
+    STD(three_way, {"complete", "three-way", "client", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(half_close, {"complete", "half-close", "client", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
+    STD(half_close_piggybacked, {"complete", "half-close", "client", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(simultaneous, {"complete", "simultaneous", "both", "both", 20000, 60000, 70000, 0, 0, 0, 0}),
+    STD(simultaneous_with_data, {"complete", "simultaneous", "both", "both", 20000, 60000, 70000, 0, 0, 0, 0}),
+    STD(reset_by_client, {"complete", "reset", "client", "none", 20000, 60000, 0, 0, 0, 0, 0}),
+    STD(reset_without_ack, {"complete", "reset", "server", "none", 20000, 60000, 0, 0, 0, 0, 0}),
+    STD(reset_after_fin, {"complete", "reset-after-fin", "client", "none", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(fin_rst_segment, {"complete", "reset", "client", "none", 20000, 60000, 0, 0, 0, 0, 0}),
+    STD(refused, {"refused", "refused", "server", "none", NOT_SET, NOT_SET, 0, 0, 0, 0, 0}),
+    STD(rst_after_close, {"complete", "three-way", "client", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(syn_retransmitted, {"complete", "reset", "client", "none", 20000, 60000, 0, 1, 1, 0, 0}),
+    STD(syn_retransmitted_ts, {"complete", "reset", "client", "none", 20000, 60000, 0, 0, 1, 0, 0}),
+    STD(syn_retransmitted_ts_echo_first, {"complete", "reset", "client", "none", 20000, 60000, 0, 1, 1, 0, 0}),
+    STD(synack_retransmitted, {"complete", "reset", "client", "none", 20000, 60000, 0, 1, 0, 1, 0}),
+    STD(fin_retransmitted, {"complete", "three-way", "client", "client", 20000, 60000, 380000, 0, 0, 0, 0}),
+    STD(out_of_order_fin, {"complete", "three-way", "client", "client", 20000, 60000, 60000, 0, 0, 0, 0}),
+    STD(fin_with_data, {"complete", "four-way", "client", "client", 20000, 60000, 90000, 0, 0, 0, 0}),
+    STD(syn_fin_scan, {"unanswered", "incomplete", "client", "", NOT_SET, NOT_SET, NOT_SET, 0, 0, 0, 0}),
+    STD(synack_before_syn, {"complete", "open", "", "", NOT_SET, 60000, NOT_SET, 0, 0, 0, 0}),
+    STD(fast_open, {"complete", "three-way", "client", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(simultaneous_open, {"simultaneous-open", "open", "", "", NOT_SET, NOT_SET, NOT_SET, 0, 0, 0, 0}),
+    CASE(mid_stream, 40000, 80, {"not-captured", "four-way", "client", "client", NOT_SET, NOT_SET, 260000, 0, 0, 0, 1}),
+    CASE(starts_at_synack, 40000, 80, {"not-captured", "open", "", "", NOT_SET, 60000, NOT_SET, 0, 0, 0, 1}),
+    STD(wraparound, {"complete", "half-close", "client", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
+    STD(keepalive_then_close, {"complete", "four-way", "client", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
+    STD(missing_final_ack, {"complete", "incomplete", "client", "", 20000, 60000, NOT_SET, 0, 0, 0, 0}),
+    STD(missing_ack_data_proves_it, {"complete", "half-close", "client", "client", 20000, 60000, 260000, 0, 0, 0, 0}),
+    STD(open_at_end, {"complete", "open", "", "", 20000, 60000, NOT_SET, 0, 0, 0, 0}),
+    STD(unanswered, {"unanswered", "open", "", "", NOT_SET, NOT_SET, NOT_SET, 0, 2, 0, 0}),
+    STD(no_ack, {"no-ack", "open", "", "", 20000, NOT_SET, NOT_SET, 0, 0, 0, 0}),
+    STD(client_resets_synack, {"no-ack", "reset", "client", "none", 20000, NOT_SET, 0, 0, 0, 0, 0}),
+    STD(ack_is_fin, {"complete", "three-way", "client", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    /* nothing after the end changes the handshake */
+    STD(syn_scan, {"no-ack", "reset", "client", "none", 20000, NOT_SET, 0, 0, 0, 0, 0}),
+    STD(syn_scan_late_data, {"no-ack", "reset", "client", "none", 20000, NOT_SET, 0, 0, 0, 0, 0}),
+    STD(ack_after_rst, {"no-ack", "reset", "server", "none", 20000, NOT_SET, 0, 0, 0, 0, 0}),
+    STD(refused_then_late, {"refused", "refused", "server", "none", NOT_SET, NOT_SET, 0, 0, 0, 0, 0}),
+    CASE(synack_rst_late_ack, 40000, 80, {"not-captured", "reset", "server", "none", NOT_SET, NOT_SET, 0, 0, 0, 0, 1}),
+    STD(after_close, {"complete", "three-way", "client", "client", 20000, 60000, 80000, 0, 0, 0, 0}),
+    STD(reset_then_retransmissions, {"complete", "reset", "client", "none", 20000, 60000, 0, 0, 0, 0, 0}),
 };
 
 /* One-pass view: what is known after each packet, before the capture ends. */
@@ -633,46 +803,46 @@ static void test_explanations(void)
     static const struct explain_case ec[] = {
         {&cases[0],
          "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
-         "Four-way close by the client: its FIN in frame 6 was acknowledged separately in frame 7; the server's FIN followed in frame 8 and was acknowledged in frame 9."},
+         "Four-way close by the client: its FIN in frame 6 was acknowledged separately in frame 7; the server's FIN followed in frame 8 and was acknowledged in frame 9. The client, which closed first, holds TIME_WAIT."},
         {&cases[1],
          "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
-         "Four-way close by the server: its FIN in frame 6 was acknowledged separately in frame 7; the client's FIN followed in frame 8 and was acknowledged in frame 9."},
+         "Four-way close by the server: its FIN in frame 6 was acknowledged separately in frame 7; the client's FIN followed in frame 8 and was acknowledged in frame 9. The server, which closed first, holds TIME_WAIT."},
         {&cases[2],
          "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
-         "Three-way close: the FIN+ACK in frame 7 also acknowledges the FIN of frame 6, so no separate ACK was needed; the final ACK is frame 8."},
+         "Three-way close: the FIN+ACK in frame 7 also acknowledges the FIN of frame 6, so no separate ACK was needed; the final ACK is frame 8. The client, which closed first, holds TIME_WAIT."},
         {&cases[3],
          "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
-         "Half-close by the client: after its FIN in frame 6 the server kept sending, 1000 bytes of new data in frames 8 to 9, then closed with its FIN in frame 11, acknowledged in frame 12."},
+         "Half-close by the client: after its FIN in frame 6 the server kept sending, 1000 bytes of new data in frames 8 to 9, then closed with its FIN in frame 11, acknowledged in frame 12. The client, which closed first, holds TIME_WAIT."},
         {&cases[5],
          "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
-         "Simultaneous close: the client's FIN in frame 6 and the server's FIN in frame 7 crossed (each was sent before the other arrived); the first was acknowledged in frame 9, the second in frame 8."},
+         "Simultaneous close: the client's FIN in frame 6 and the server's FIN in frame 7 crossed (each was sent before the other arrived); the first was acknowledged in frame 9, the second in frame 8. Both sides hold TIME_WAIT."},
         {&cases[7],
          "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
-         "Reset by the client: the RST in frame 6 aborted the connection; no FIN came before it."},
+         "Reset by the client: the RST in frame 6 aborted the connection; no FIN came before it. Neither side holds TIME_WAIT: the RST closed both at once."},
         {&cases[9],
          "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
-         "Reset after FIN: the client sent its FIN in frame 6, then the client's RST in frame 8 ended the connection before the close completed (the RST came instead of the final ACK of the FIN in frame 7)."},
+         "Reset after FIN: the client sent its FIN in frame 6, then the client's RST in frame 8 ended the connection before the close completed (the RST came instead of the final ACK of the FIN in frame 7). Neither side holds TIME_WAIT: the RST closed both at once."},
         {&cases[11],
          "Refused: the server answered the SYN in frame 1 with the RST in frame 2 (typically: nothing listens on that port).",
          "Refused: the RST in frame 2 ended the connection before it was established."},
         {&cases[13],
          "Handshake complete: SYN in frame 1, SYN/ACK in frame 3 (server leg 20.000 ms), ACK in frame 4 (client leg 60.000 ms); 80.000 ms in all. The SYN was sent 2 times before the SYN/ACK in frame 3; the leg is measured from the latest (frame 2), but the SYN/ACK could answer an earlier one, so it is ambiguous (Karn's rule).",
-         "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it."},
+         "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it. Neither side holds TIME_WAIT: the RST closed both at once."},
         {&cases[14],
          "Handshake complete: SYN in frame 1, SYN/ACK in frame 3 (server leg 20.000 ms), ACK in frame 4 (client leg 60.000 ms); 80.000 ms in all. The SYN in frame 1 was lost or unanswered; the SYN/ACK in frame 3 answers the retransmission in frame 2, by its timestamp echo.",
-         "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it."},
+         "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it. Neither side holds TIME_WAIT: the RST closed both at once."},
         {&cases[15],
          "Handshake complete: SYN in frame 1, SYN/ACK in frame 3 (server leg 20.000 ms), ACK in frame 4 (client leg 60.000 ms); 80.000 ms in all. The SYN was sent 2 times before the SYN/ACK in frame 3; the leg is measured from the latest (frame 2), but the SYN/ACK could answer an earlier one, so it is ambiguous (Karn's rule).",
-         "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it."},
+         "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it. Neither side holds TIME_WAIT: the RST closed both at once."},
         {&cases[16],
          "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 4 (client leg 60.000 ms); 80.000 ms in all. The SYN/ACK was sent 2 times before the ACK in frame 4; the leg is measured from the latest (frame 3), but the ACK could answer an earlier one, so it is ambiguous (Karn's rule).",
-         "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it."},
+         "Reset by the client: the RST in frame 5 aborted the connection; no FIN came before it. Neither side holds TIME_WAIT: the RST closed both at once."},
         {&cases[23],
          "Simultaneous open: both sides sent a SYN (frames 1 and 2), so neither answered the other and there are no RTT legs.",
          "Open: no FIN or RST was seen."},
         {&cases[24],
          "The capture started after the handshake; client and server are inferred from the ports (the higher port is the client).",
-         "Four-way close by the client: its FIN in frame 3 was acknowledged separately in frame 4; the server's FIN followed in frame 5 and was acknowledged in frame 6."},
+         "Four-way close by the client: its FIN in frame 3 was acknowledged separately in frame 4; the server's FIN followed in frame 5 and was acknowledged in frame 6. The client, which closed first, holds TIME_WAIT."},
         {&cases[25],
          "The capture starts at the SYN/ACK in frame 1 (the SYN is missing), so only the client leg is known: 60.000 ms.",
          "Open: no FIN or RST was seen."},
@@ -685,6 +855,25 @@ static void test_explanations(void)
         {&cases[32],
          "No ACK: the SYN/ACK in frame 2 answered the SYN in frame 1, but the client never acknowledged it (server leg 20.000 ms).",
          "Open: no FIN or RST was seen."},
+        /* nothing after the end changes the handshake */
+        {&cases[35],
+         "No ACK: the SYN/ACK in frame 2 answered the SYN in frame 1 (server leg 20.000 ms), but the client answered it with the RST in frame 3 instead of an ACK (typically a SYN scan, e.g. nmap -sS); nothing after that RST completes the handshake.",
+         "Reset by the client: the RST in frame 3 aborted the connection; no FIN came before it. Neither side holds TIME_WAIT: the RST closed both at once."},
+        {&cases[36],
+         "No ACK: the SYN/ACK in frame 2 answered the SYN in frame 1 (server leg 20.000 ms), but the client answered it with the RST in frame 3 instead of an ACK (typically a SYN scan, e.g. nmap -sS); nothing after that RST completes the handshake.",
+         "Reset by the client: the RST in frame 3 aborted the connection; no FIN came before it. Neither side holds TIME_WAIT: the RST closed both at once."},
+        {&cases[37],
+         "No ACK: the SYN/ACK in frame 2 answered the SYN in frame 1 (server leg 20.000 ms), but the server's RST in frame 3 ended the connection before the client acknowledged it; nothing after that RST completes the handshake.",
+         "Reset by the server: the RST in frame 3 aborted the connection; no FIN came before it. Neither side holds TIME_WAIT: the RST closed both at once."},
+        {&cases[38],
+         "Refused: the server answered the SYN in frame 1 with the RST in frame 2 (typically: nothing listens on that port).",
+         "Refused: the RST in frame 2 ended the connection before it was established."},
+        {&cases[39],
+         "The capture starts at the SYN/ACK in frame 1 (the SYN is missing); the server's RST in frame 2 ended the connection before the client acknowledged it, so no leg is known.",
+         "Reset by the server: the RST in frame 2 aborted the connection; no FIN came before it. Neither side holds TIME_WAIT: the RST closed both at once."},
+        {&cases[40],
+         "Handshake complete: SYN in frame 1, SYN/ACK in frame 2 (server leg 20.000 ms), ACK in frame 3 (client leg 60.000 ms); 80.000 ms in all.",
+         "Three-way close: the FIN+ACK in frame 7 also acknowledges the FIN of frame 6, so no separate ACK was needed; the final ACK is frame 8. The client, which closed first, holds TIME_WAIT."},
     };
     for (unsigned i = 0; i < N(ec); i++) {
         const struct tcase *tc = ec[i].tc;
