@@ -49,6 +49,8 @@ struct analysis {
     struct order *order;
     struct reasm *reasm;
     struct report *report;
+    struct summary *summary; /* --summary without --by */
+    struct byhost *byhost;   /* --summary --by */
     struct counts n;
     bool out_of_memory;
     /* --explain only: the ladder of every stream (indexed by tcp.stream), until printed */
@@ -393,80 +395,100 @@ static int on_frame(const struct frame *fr, void *arg)
 
 static void finish_each(struct flow *f, void *arg) { finish_flow(arg, f, false); }
 
-int analyze_file(const char *path, const struct analyze_options *opt, FILE *out)
+int analysis_frame(struct analysis *a, const struct frame *fr) { return on_frame(fr, a); }
+
+void analysis_advance(struct analysis *a, uint64_t now_ns)
 {
-    return analyze_stream(path, NULL, opt, out);
+    if (now_ns > a->now_ns) {
+        a->now_ns = now_ns;
+        run_timers(a);
+    }
 }
 
-int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt, FILE *out)
+static void analysis_free(struct analysis *a)
 {
-    struct analysis a;
-    memset(&a, 0, sizeof a);
-    a.path = path;
-    a.linger_ns = opt->linger_ns;
-    a.idle_ns = opt->idle_timeout_ns;
-    a.unanswered_ns = opt->unanswered_timeout_ns;
-    a.flows = flowtable_new();
-    a.reasm = reasm_new();
-    a.report = report_new(out, opt->format, path, opt->with_file);
+    order_free(a->order);
+    summary_free(a->summary);
+    byhost_free(a->byhost);
+    flowtable_free(a->flows);
+    reasm_free(a->reasm);
+    free(a->timers.v);
+    for (size_t i = 0; i < a->nladders; i++) {
+        if (a->ladders[i]) {
+            ladder_free(a->ladders[i]);
+            free(a->ladders[i]);
+        }
+    }
+    free(a->ladders);
+    free(a);
+}
+
+struct analysis *analysis_new(const char *path, const struct analyze_options *opt, FILE *out)
+{
+    struct analysis *a = calloc(1, sizeof *a);
+    if (!a) {
+        fprintf(stderr, "tcpconn-analyze: %s: out of memory\n", path);
+        return NULL;
+    }
+    a->path = path;
+    a->linger_ns = opt->linger_ns;
+    a->idle_ns = opt->idle_timeout_ns;
+    a->unanswered_ns = opt->unanswered_timeout_ns;
+    a->flows = flowtable_new();
+    a->reasm = reasm_new();
+    a->report = report_new(out, opt->format, path, opt->with_file);
     bool by_host = opt->summary && opt->by != BYHOST_NONE;
-    struct summary *summary = opt->summary && !by_host ? summary_new() : NULL; /* --summary: counts, no report */
-    struct byhost *byhost = by_host ? byhost_new(opt->by) : NULL;                /* --summary --by: per host */
-    a.opt = opt;
-    a.out = out;
+    a->summary = opt->summary && !by_host ? summary_new() : NULL; /* --summary: counts, no report */
+    a->byhost = by_host ? byhost_new(opt->by) : NULL;             /* --summary --by: per host */
+    a->opt = opt;
+    a->out = out;
     if (opt->explain) {
-        a.style = ladder_style_for(out, opt->explain_ascii);
+        a->style = ladder_style_for(out, opt->explain_ascii);
         if (opt->with_file)
             fprintf(out, "== %s\n", path);
     }
-    a.order = !a.report       ? NULL
-              : opt->explain  ? order_new(explain_emit, &a)
-              : by_host       ? order_new(byhost_conn, byhost)
-              : opt->summary  ? order_new(summary_conn, summary)
-                              : order_new(report_conn, a.report);
-    if (!a.flows || !a.reasm || !a.report || !a.order || (opt->summary && !summary && !byhost)) {
+    a->order = !a->report     ? NULL
+               : opt->explain ? order_new(explain_emit, a)
+               : by_host      ? order_new(byhost_conn, a->byhost)
+               : opt->summary ? order_new(summary_conn, a->summary)
+                              : order_new(report_conn, a->report);
+    if (!a->flows || !a->reasm || !a->report || !a->order || (opt->summary && !a->summary && !a->byhost)) {
         fprintf(stderr, "tcpconn-analyze: %s: out of memory\n", path);
-        order_free(a.order);
-        summary_free(summary);
-        byhost_free(byhost);
-        report_end(a.report, false);
-        flowtable_free(a.flows);
-        reasm_free(a.reasm);
-        if (in && in != stdin)
-            fclose(in);
-        return EXIT_NOMEM;
+        report_end(a->report, false);
+        analysis_free(a);
+        return NULL;
     }
+    return a;
+}
 
-    uint32_t frames = 0;
-    int rc = capture_read(path, in, on_frame, &a, &frames);
+int analysis_end(struct analysis *a, int rc, uint32_t frames)
+{
+    const struct analyze_options *opt = a->opt;
+    FILE *out = a->out;
+    const char *path = a->path;
     if (rc == EXIT_NOMEM)
         fprintf(stderr, "tcpconn-analyze: %s: frame %" PRIu32 ": out of memory\n", path, frames);
 
     /* Whatever was read is reported, damaged file or not. */
-    flowtable_foreach(a.flows, finish_each, &a);
-    order_flush(a.order);
-    order_free(a.order);
+    flowtable_foreach(a->flows, finish_each, a);
+    order_flush(a->order);
     bool opened = rc != EXIT_OPEN && rc != EXIT_NOT_CAPTURE && rc != EXIT_LINKTYPE;
-    report_end(a.report, opened && !opt->explain && !opt->summary);
-    if (opt->explain && opened && a.explained == 0) {
+    report_end(a->report, opened && !opt->explain && !opt->summary);
+    if (opt->explain && opened && a->explained == 0) {
         if (opt->only_stream)
             fprintf(out, "No analysed TCP connection has tcp.stream %" PRIu32 ".\n", opt->stream);
         else
             fputs("No analysed TCP connection (malformed TCP is not analysed).\n", out);
     }
-    if (summary) {
+    if (a->summary && opened)
+        summary_print(a->summary, out, opt->with_file ? path : NULL);
+    if (a->byhost) {
         if (opened)
-            summary_print(summary, out, opt->with_file ? path : NULL);
-        summary_free(summary);
-    }
-    if (byhost) {
-        if (opened)
-            byhost_print(byhost, out, opt->format == REPORT_JSON, opt->with_file ? path : NULL);
-        if (byhost_out_of_memory(byhost)) {
+            byhost_print(a->byhost, out, opt->format == REPORT_JSON, opt->with_file ? path : NULL);
+        if (byhost_out_of_memory(a->byhost)) {
             fprintf(stderr, "tcpconn-analyze: %s: out of memory: some connections are missing from --by\n", path);
             rc = EXIT_NOMEM;
         }
-        byhost_free(byhost);
     }
     fflush(out);
 
@@ -477,23 +499,34 @@ int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt
                 " after their connection was reported; skipped: %" PRIu64 " IP fragments, %" PRIu64
                 " tunnelled, %" PRIu64 " non-TCP, %" PRIu64 " non-IP, %" PRIu64 " malformed, %" PRIu64
                 " in unanalysed streams\n",
-                path, frames, flowtable_streams(a.flows), a.n.tcp, a.n.tcp_tunnelled,
-                a.n.after_close, a.n.fragments, a.n.tunnelled, a.n.not_tcp, a.n.not_ip,
-                a.n.malformed, a.n.not_analysed);
-    if (!opt->quiet && opened && a.n.expired)
+                path, frames, flowtable_streams(a->flows), a->n.tcp, a->n.tcp_tunnelled,
+                a->n.after_close, a->n.fragments, a->n.tunnelled, a->n.not_tcp, a->n.not_ip,
+                a->n.malformed, a->n.not_analysed);
+    if (!opt->quiet && opened && a->n.expired)
         fprintf(stderr, "tcpconn-analyze: %s: %" PRIu64 " connections reported after an idle timeout\n",
-                path, a.n.expired);
-    flowtable_free(a.flows);
-    reasm_free(a.reasm);
-    free(a.timers.v);
-    for (size_t i = 0; i < a.nladders; i++) {
-        if (a.ladders[i]) {
-            ladder_free(a.ladders[i]);
-            free(a.ladders[i]);
-        }
-    }
-    free(a.ladders);
-    if (rc == EXIT_OK && a.n.malformed)
+                path, a->n.expired);
+    if (rc == EXIT_OK && a->n.malformed)
         rc = EXIT_MALFORMED;
+    analysis_free(a);
     return rc;
+}
+
+static int frame_to_analysis(const struct frame *fr, void *arg) { return analysis_frame(arg, fr); }
+
+int analyze_file(const char *path, const struct analyze_options *opt, FILE *out)
+{
+    return analyze_stream(path, NULL, opt, out);
+}
+
+int analyze_stream(const char *path, FILE *in, const struct analyze_options *opt, FILE *out)
+{
+    struct analysis *a = analysis_new(path, opt, out);
+    if (!a) {
+        if (in && in != stdin)
+            fclose(in);
+        return EXIT_NOMEM;
+    }
+    uint32_t frames = 0;
+    int rc = capture_read(path, in, frame_to_analysis, a, &frames);
+    return analysis_end(a, rc, frames);
 }

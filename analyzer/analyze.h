@@ -30,6 +30,22 @@ struct analyze_options {
     uint32_t stream;
 };
 
+/* One capture's analysis, fed frame by frame: what analyze_stream does, in pieces, for
+ * readers other than one file (several files merged, a live interface). */
+struct analysis;
+struct frame;
+
+/* NULL when out of memory (said on stderr). */
+struct analysis *analysis_new(const char *path, const struct analyze_options *opt, FILE *out);
+/* One frame, in capture order. Returns EXIT_OK or an error code that should stop reading. */
+int analysis_frame(struct analysis *a, const struct frame *f);
+/* Moves the clock to now_ns (when later than the last frame) and runs what is due:
+ * a live capture calls this with the wall clock while the interface is silent. */
+void analysis_advance(struct analysis *a, uint64_t now_ns);
+/* The end of the capture: reports what is left, prints the summary and the counts line
+ * (frames: how many were read; rc: the reader's result), frees a. Returns the exit code. */
+int analysis_end(struct analysis *a, int rc, uint32_t frames);
+
 /* Returns an exit code (exitcodes.h). */
 int analyze_file(const char *path, const struct analyze_options *opt, FILE *out);
 
