@@ -102,6 +102,27 @@ unsigned tcpconn_roles(const struct tcpconn_summary *sum, uint32_t frame, tcpcon
     return n;
 }
 
+bool tcpconn_frame_may_have_role(const struct tcpconn *c, uint32_t frame, enum tcpconn_mark mark)
+{
+    if (mark != TCPCONN_MARK_NONE)
+        return true;
+    for (unsigned e = 0; e < 2; e++) {
+        const struct tcpconn_endpoint_state *ep = &c->ep[e];
+        /* The SYN (or SYN/ACK) and FIN frames, and an ACK of the peer's FIN: an endpoint's
+         * max_ack_frame names a role only once the peer has sent a FIN. */
+        if (frame == ep->syn_frame || frame == ep->fin_frame)
+            return true;
+        if (frame == ep->max_ack_frame && (c->ep[!e].flags & TCPCONN_EP_FIN))
+            return true;
+    }
+    if (frame == c->hs_ack_frame)
+        return true;
+    if ((c->flags & (TCPCONN_C_FINISHED | TCPCONN_C_RST)) &&
+        (frame == c->td.ended.close_frame || frame == c->td.ended.rst_frame))
+        return true;
+    return false;
+}
+
 char *tcpconn_role_text(const struct tcpconn_role *r, char *buf, unsigned len)
 {
     const char *name = tcpconn_role_kind_name(r->kind);

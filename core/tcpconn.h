@@ -362,6 +362,13 @@ struct tcpconn_role {
 unsigned tcpconn_roles(const struct tcpconn_summary *sum, uint32_t frame, tcpconn_endpoint from,
                        enum tcpconn_mark mark, struct tcpconn_role out[TCPCONN_MAX_ROLES]);
 
+/* False only when `frame` (sent with `mark`) can have no role and is none of the frames a
+ * summary of c names (handshake, FINs, their ACKs, close, RST): then tcpconn_roles gives 0
+ * and nothing about the connection is decided by this frame. A few compares, so that
+ * adapters skip summarizing the three packets in four that are plain data and ACKs. May
+ * say true for a frame without a role; never false for one with a role. */
+bool tcpconn_frame_may_have_role(const struct tcpconn *c, uint32_t frame, enum tcpconn_mark mark);
+
 /* Readable role text, e.g. "FIN+ACK, piggybacked (2/3)", "FIN (1/?)", "SYN retransmission".
  * Writes at most len bytes (NUL included); returns buf. */
 char *tcpconn_role_text(const struct tcpconn_role *r, char *buf, unsigned len);

@@ -243,4 +243,5 @@ void proto_register_tcpconn(void)
 void proto_reg_handoff_tcpconn(void)
 {
     tcpconn_extract_resolve();
+    tcpconn_render_resolve();
 }

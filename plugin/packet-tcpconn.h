@@ -147,6 +147,7 @@ struct tcpconn_render_ctx {
 };
 
 void tcpconn_render(const struct tcpconn_render_ctx *ctx);
+void tcpconn_render_resolve(void); /* handoff: the expert tap's id */
 
 /* ---- stats.c ---- */
 

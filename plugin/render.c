@@ -10,10 +10,26 @@
 #include <epan/proto.h>
 #include <epan/expert.h>
 #include <epan/column-utils.h>
+#include <epan/tap.h>
 
 #include "packet-tcpconn.h"
 
 #define TEXT_LEN 64
+
+/* The "expert" tap's id, looked up when first needed (it may be registered after us). */
+static int expert_tap;
+
+void tcpconn_render_resolve(void)
+{
+    expert_tap = 0;
+}
+
+static bool expert_texts_wanted(void)
+{
+    if (expert_tap <= 0)
+        expert_tap = find_tap_id("expert");
+    return expert_tap > 0 && have_tap_listener(expert_tap);
+}
 
 static proto_item *add_frame(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t frame)
 {
@@ -235,6 +251,13 @@ static void add_expert(const struct tcpconn_render_ctx *ctx, proto_item *pi,
 
 void tcpconn_render(const struct tcpconn_render_ctx *ctx)
 {
+    /* Build items only when someone looks (a visible tree, a filter, -T fields, -V):
+     * most packets of a plain tshark run need just the Info column. */
+    bool looked_at = ctx->tree && proto_field_is_referenced(ctx->tree, tcpconn_hf.proto);
+    /* Three packets in four are plain data and ACKs: without a tree there is nothing to
+     * say about them (no role, no expert item), so no summary is made. */
+    if (!looked_at && !tcpconn_frame_may_have_role(ctx->conn, ctx->pinfo->num, ctx->mark))
+        return;
     struct tcpconn_summary sum;
     struct tcpconn_role roles[TCPCONN_MAX_ROLES];
     char text[TEXT_LEN];
@@ -246,11 +269,9 @@ void tcpconn_render(const struct tcpconn_render_ctx *ctx)
             roles[i].related = tcpconn_table_duplicate_of(ctx->pinfo->num);
     }
 
-    /* Build items only when someone looks (a visible tree, a filter, -T fields, -V):
-     * most packets of a plain tshark run need just the Info column. */
     proto_item *top = NULL;
     proto_tree *tree = NULL;
-    if (ctx->tree && proto_field_is_referenced(ctx->tree, tcpconn_hf.proto)) {
+    if (looked_at) {
         top = proto_tree_add_item(ctx->tree, tcpconn_hf.proto, ctx->tvb, 0, 0, ENC_NA);
         proto_item_set_generated(top);
         tree = proto_item_add_subtree(top, tcpconn_ett.tcpconn);
@@ -280,9 +301,15 @@ void tcpconn_render(const struct tcpconn_render_ctx *ctx)
      * even without a tree; one sentence per connection, so the cost is negligible). */
     uint32_t decided = deciding_frame(&sum, ctx->final);
     if (decided != TCPCONN_NO_FRAME && decided == ctx->pinfo->num) {
-        char sentence[TCPCONN_EXPLANATION_MAX];
-        expert_add_info_format(ctx->pinfo, top, &tcpconn_ei.teardown_explained, "%s",
-                               tcpconn_explain_teardown(&sum, sentence, sizeof sentence));
+        /* The sentence (a few snprintf) only when someone reads expert texts: a tree, or
+         * an expert listener (tshark -z expert, the GUI's Expert Information). */
+        if (looked_at || ctx->tree || expert_texts_wanted()) {
+            char sentence[TCPCONN_EXPLANATION_MAX];
+            expert_add_info_format(ctx->pinfo, top, &tcpconn_ei.teardown_explained, "%s",
+                                   tcpconn_explain_teardown(&sum, sentence, sizeof sentence));
+        } else {
+            expert_add_info(ctx->pinfo, top, &tcpconn_ei.teardown_explained);
+        }
     }
 
     if (nroles && tcpconn_prefs.info_column) {

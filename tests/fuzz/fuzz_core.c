@@ -282,14 +282,31 @@ static void start_conn(struct tcpconn *c, struct conn_checks *k, struct fed *f, 
 
 /* The connection is over (end of input, or its pair was reused): final summaries, and the
  * roles of every frame fed to it. */
+/* The adapters skip frames for which tcpconn_frame_may_have_role is false: such a frame has
+ * no role and is none of the frames the summary names. */
+static void check_may_have_role(const struct tcpconn *c, const struct fed *f, const struct tcpconn_summary *s,
+                                unsigned i)
+{
+    if (tcpconn_frame_may_have_role(c, f->frame[i], (enum tcpconn_mark)f->mark[i]))
+        return;
+    struct tcpconn_role out[TCPCONN_MAX_ROLES];
+    CHECK(tcpconn_roles(s, f->frame[i], f->from[i], (enum tcpconn_mark)f->mark[i], out) == 0);
+    uint32_t named[] = {s->syn_frame, s->other_syn_frame, s->synack_frame, s->hs_ack_frame, s->fin_a_frame,
+                        s->fin_b_frame, s->ack_of_fin_a_frame, s->ack_of_fin_b_frame, s->rst_frame, s->close_frame};
+    for (unsigned k = 0; k < sizeof named / sizeof named[0]; k++)
+        CHECK(named[k] != f->frame[i]);
+}
+
 static void end_conn(const struct tcpconn *c, const struct fed *f, const struct conn_checks *k)
 {
     for (int at_end = 0; at_end < 2; at_end++) {
         struct tcpconn_summary sum;
         tcpconn_summarize(c, at_end, &sum);
         check_summary(f, &sum, at_end);
-        for (unsigned i = 0; i < f->n; i++)
+        for (unsigned i = 0; i < f->n; i++) {
             check_roles(f, &sum, i, true);
+            check_may_have_role(c, f, &sum, i);
+        }
         if (at_end)
             check_roles_kept(f, &sum, k);
     }
@@ -437,6 +454,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             tcpconn_summarize(&c, at_end, &sum);
             check_summary(&f, &sum, at_end);
             check_roles(&f, &sum, f.n - 1, false); /* text: at the end, for every frame */
+            check_may_have_role(&c, &f, &sum, f.n - 1);
             if (trace)
                 fprintf(stderr, "    summary(at_end %d): handshake %s%s, style %s%s, initiator %s\n",
                         at_end, tcpconn_handshake_state_name(sum.handshake),

@@ -224,6 +224,29 @@ static void check_after_end(const struct tcase *tc, const struct tcpconn_summary
     }
 }
 
+/* The adapters skip a frame for which tcpconn_frame_may_have_role says false: it must have
+ * no role and decide nothing the summary names. */
+static void check_may_have_role(const struct tcase *tc, const struct tcpconn *c, const struct tcpconn_summary *sum,
+                                uint32_t frame, enum tcpconn_mark mark, const char *when)
+{
+    checks++;
+    if (tcpconn_frame_may_have_role(c, frame, mark))
+        return;
+    struct tcpconn_role roles[TCPCONN_MAX_ROLES];
+    uint32_t named[] = {sum->syn_frame, sum->other_syn_frame, sum->synack_frame, sum->hs_ack_frame,
+                        sum->fin_a_frame, sum->fin_b_frame, sum->ack_of_fin_a_frame, sum->ack_of_fin_b_frame,
+                        sum->rst_frame, sum->close_frame};
+    bool is_named = false;
+    for (unsigned k = 0; k < sizeof named / sizeof named[0]; k++)
+        is_named |= named[k] == frame;
+    if (tcpconn_roles(sum, frame, 0, mark, roles) != 0 || tcpconn_roles(sum, frame, 1, mark, roles) != 0 ||
+        is_named) {
+        failures++;
+        printf("  FAIL %s (line %d): frame %u (%s) has a role, but may_have_role says no\n", tc->name, tc->line,
+               frame, when);
+    }
+}
+
 static void run_case(const struct tcase *tc)
 {
     struct tcpconn c;
@@ -232,10 +255,15 @@ static void run_case(const struct tcase *tc)
     for (unsigned i = 0; i < tc->nsegs; i++) {
         struct tcpconn_segment s = to_segment(tc, &tc->segs[i], i + 1);
         marks[i] = tcpconn_update(&c, &s);
+        struct tcpconn_summary now;
+        tcpconn_summarize(&c, false, &now);
+        check_may_have_role(tc, &c, &now, i + 1, marks[i], "one pass");
     }
     struct tcpconn_summary sum;
     tcpconn_summarize(&c, true, &sum);
     check_summary(tc, &sum);
+    for (unsigned i = 0; i < tc->nsegs; i++)
+        check_may_have_role(tc, &c, &sum, i + 1, marks[i], "at the end");
     for (unsigned i = 0; i < tc->nsegs; i++) {
         if (!tc->segs[i].role)
             continue;
