@@ -1,8 +1,9 @@
 #!/bin/sh
 # bench/run.sh: the tcpconn benchmark (issue 7). See docs/PERFORMANCE.md.
 #
-#   bench/run.sh [-n REPS] [--conns N] [--seed S] [--snaplen N] [--vxlan] [--capture FILE]
-#                [--build DIR | --commit REV] [--modes "plain filter two-pass analyzer"] [--out FILE] [--keep]
+#   bench/run.sh [-n REPS] [--conns N] [--seed S] [--snaplen N] [--rounds N | --long] [--vxlan]
+#                [--capture FILE] [--build DIR | --commit REV] [--modes "plain two-pass role analyzer"]
+#                [--max-ratio R] [--out FILE] [--keep]
 #
 # 1. Builds the plugin and the analyzer in DIR (default: build/ of this checkout;
 #    configured first when it has no CMakeCache.txt) and the capture generator
@@ -12,7 +13,9 @@
 # 2. Generates the capture (default 48000 connections, about 1.17 M packets) in a
 #    private temporary directory, or copies --capture FILE there. --vxlan: the tunnelled
 #    variant, every frame of the same capture inside VXLAN (gen-capture --vxlan; the snap
-#    length grows by the 50 bytes of outer headers).
+#    length grows by the 50 bytes of outer headers). --rounds N: every connection carries N
+#    request/response exchanges; --long is --conns 1000 --rounds 40, the long-connection
+#    capture of issue 13 (about 520 000 packets, 1 % of them handshake or teardown).
 # 3. Measures, alternating A and B in every repetition (default 5), the median wall
 #    time, the fastest wall time, the median user+system CPU time and the median peak
 #    RSS (/usr/bin/time -f '%e %M %U %S'; wall from the shell's ns clock):
@@ -27,7 +30,17 @@
 #      two-pass  A: tshark -2 -r F       B: the same with --disable-protocol tcpconn
 #      analyzer  A: tcpconn-analyze --json F > /dev/null
 #                B: tcpdump -r F -w /dev/null (a bare libpcap read), C: tcptrace -n -l F
-#    and prints the ratios A/B (and A/C).
+#      role      A: tshark -r F -Y tcpconn.role
+#                B: tshark --disable-protocol tcpconn -r F -Y tcpconn.role (the field
+#                   exists and matches nothing)
+#                C: no tcpconn.so: tshark -r F -Y 'tcp.flags.syn == 1 || tcp.flags.fin == 1
+#                   || tcp.flags.reset == 1' (tcpconn.role does not exist there; this filter
+#                   builds the same tree and prints about as many packets)
+#      plain and two-pass have a C too: the same command with no tcpconn.so installed.
+#    and prints the ratios A/B and A/C. The first table has the three tshark modes of
+#    issue 13 side by side (CPU time, the figure the target is about).
+# 4. --max-ratio R: exits 3 when a tshark mode's median CPU ratio A/C (A/B where there is no
+#    C) is above R. CI runs a short version with R = 1.25, a gross-regression alarm only.
 #
 # Wireshark never loads personal plugins for root, and a global copy of tcpconn.so may
 # be installed from the quick start. So every command (A, B and C alike) runs as uid/gid
@@ -47,7 +60,9 @@ snaplen=128
 vxlan=
 capture=
 build=$src/build
-modes="plain filter two-pass analyzer"
+modes="plain two-pass role analyzer"
+rounds=
+max_ratio=
 out=
 keep=0
 commit=
@@ -60,6 +75,9 @@ while [ $# -gt 0 ]; do
     --seed) seed=$2; shift 2 ;;
     --snaplen) snaplen=$2; shift 2 ;;
     --vxlan) vxlan=--vxlan; shift ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --long) conns=1000; rounds=40; shift ;;
+    --max-ratio) max_ratio=$2; shift 2 ;;
     --capture) capture=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
     --commit) commit=$2; shift 2 ;;
@@ -120,7 +138,8 @@ F=$tmp/capture.pcap
 if [ -n "$capture" ]; then
     cp "$capture" "$F"
 else
-    "$build/bench-gen/gen-capture" --conns "$conns" --seed "$seed" --snaplen "$snaplen" $vxlan "$F"
+    "$build/bench-gen/gen-capture" --conns "$conns" --seed "$seed" --snaplen "$snaplen" \
+        ${rounds:+--rounds "$rounds"} $vxlan "$F"
 fi
 chmod -R a+rX "$tmp"
 if [ "$(id -u)" = 0 ]; then
@@ -185,6 +204,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else
 : >"$tmp/results"
 Y_A='tcpconn.teardown.style == "three-way"'
 Y_B='tcp.flags.fin == 1'
+Y_ROLE_C='tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcp.flags.reset == 1'
 i=1
 while [ "$i" -le "$reps" ]; do
     echo "== repetition $i/$reps" >&2
@@ -202,7 +222,12 @@ while [ "$i" -le "$reps" ]; do
             measure same-filter.B tshark --disable-protocol tcpconn -r "$F" -Y "$Y_A" ;;
         two-pass)
             measure two-pass.A tshark -2 -r "$F"
-            measure two-pass.B tshark -2 --disable-protocol tcpconn -r "$F" ;;
+            measure two-pass.B tshark -2 --disable-protocol tcpconn -r "$F"
+            home=$tmp/home-noplugin measure two-pass.C tshark -2 -r "$F" ;;
+        role)
+            measure role.A tshark -r "$F" -Y tcpconn.role
+            measure role.B tshark --disable-protocol tcpconn -r "$F" -Y tcpconn.role
+            home=$tmp/home-noplugin measure role.C tshark -r "$F" -Y "$Y_ROLE_C" ;;
         analyzer)
             measure analyzer.A "$analyzer" --json "$F"
             measure analyzer.B tcpdump -r "$F" -w /dev/null
@@ -223,8 +248,20 @@ done
         "$(tcpdump --version 2>&1 | sed -n 2p); tcptrace $(dpkg-query -W -f '${Version}' tcptrace 2>/dev/null || echo '?');" \
         "$(cc --version | head -1)"
     echo "source: $srcdesc; build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")"
-    echo "capture: $(stat -c %s "$F") bytes, $packets packets${capture:+ (from $capture)}${capture:- (gen-capture --conns $conns --seed $seed --snaplen $snaplen${vxlan:+ --vxlan})}"
-    echo "median of $reps runs, A and B alternating; wall and CPU (user+system) seconds, peak RSS MiB; min = fastest run"
+    echo "capture: $(stat -c %s "$F") bytes, $packets packets${capture:+ (from $capture)}${capture:- (gen-capture --conns $conns --seed $seed --snaplen $snaplen${rounds:+ --rounds $rounds}${vxlan:+ --vxlan})}"
+    echo "median of $reps runs, A, B and C alternating; wall and CPU (user+system) seconds, peak RSS MiB; min = fastest run"
+    echo
+    echo "plugin cost by tshark mode (A: with the plugin, B: --disable-protocol tcpconn, C: no tcpconn.so)"
+    printf '%-11s %8s %8s %8s  %7s %7s  %9s %9s %9s\n' mode cpu.A cpu.B cpu.C cpu.A/B cpu.A/C wall.A/C min.A/C rss.A/C
+    for m in $modes; do
+        case $m in plain|two-pass|role) ;; *) continue ;; esac
+        ca=$(median "$m.A" 4); cb=$(median "$m.B" 4); cc=$(median "$m.C" 4)
+        printf '%-11s %8.2f %8.2f %8.2f  %7s %7s  %9s %9s %9s\n' "$m" "$ca" "$cb" "$cc" \
+            "$(ratio "$ca" "$cb")" "$(ratio "$ca" "$cc")" "$(ratio "$(median "$m.A" 2)" "$(median "$m.C" 2)")" \
+            "$(ratio "$(minimum "$m.A" 2)" "$(minimum "$m.C" 2)")" "$(ratio "$(median "$m.A" 3)" "$(median "$m.C" 3)")"
+    done
+    echo
+    echo "all modes, A against B:"
     printf '%-11s %8s %8s %6s  %8s %8s %6s  %8s %8s %6s  %7s %7s %6s\n' mode wall.A wall.B ratio \
         min.A min.B ratio cpu.A cpu.B ratio rss.A rss.B ratio
     for m in $modes; do
@@ -235,13 +272,6 @@ done
             "$wa" "$wb" "$(ratio "$wa" "$wb")" "$ma" "$mb" "$(ratio "$ma" "$mb")" \
             "$ca" "$cb" "$(ratio "$ca" "$cb")" "$(ratio "$ra" 1024)" "$(ratio "$rb" 1024)" "$(ratio "$ra" "$rb")"
     done
-    if grep -q '^plain\.C ' "$tmp/results"; then
-        wc=$(median plain.C 2); mc=$(minimum plain.C 2); cc=$(median plain.C 4); rc=$(median plain.C 3)
-        printf '%-11s %8.2f %8s %6s  %8.2f %8s %6s  %8.2f %8s %6s  %7.1f %7s %6s\n' "plain.C" \
-            "$wc" "" "$(ratio "$(median plain.A 2)" "$wc")" "$mc" "" "$(ratio "$(minimum plain.A 2)" "$mc")" \
-            "$cc" "" "$(ratio "$(median plain.A 4)" "$cc")" "$(ratio "$rc" 1024)" "" "$(ratio "$(median plain.A 3)" "$rc")"
-        echo "(plain.C: tshark with no tcpconn.so installed; its ratios are plain.A / plain.C)"
-    fi
     if printf %s "$modes" | grep -q analyzer; then
         echo
         printf '%-28s %8s %8s %8s %8s %12s %12s\n' command wall min cpu rss_MiB packets/s pkts/cpu-s
@@ -266,3 +296,20 @@ done
 } >"$tmp/report"
 cat "$tmp/report"
 [ -z "$out" ] || cp "$tmp/report" "$out"
+
+# ---------------------------------------------------------------- gross-regression alarm
+if [ -n "$max_ratio" ]; then
+    bad=0
+    for m in $modes; do
+        case $m in plain|two-pass|role|filter|same-filter) ;; *) continue ;; esac
+        base=C
+        grep -q "^$m\.C " "$tmp/results" || base=B
+        r=$(ratio "$(median "$m.A" 4)" "$(median "$m.$base" 4)")
+        if awk -v r="$r" -v m="$max_ratio" 'BEGIN { exit !(r == "nan" || r > m) }'; then
+            echo "bench/run.sh: $m: CPU ratio A/$base $r is above $max_ratio" >&2
+            bad=1
+        fi
+    done
+    [ "$bad" = 0 ] || exit 3
+    echo "bench/run.sh: every tshark mode within $max_ratio x (CPU, A against C or B)" >&2
+fi

@@ -1,0 +1,165 @@
+#!/bin/sh
+# bench/gui-time.sh: what the plugin costs in the Wireshark GUI (issue 13). See
+# docs/PERFORMANCE.md.
+#
+#   bench/gui-time.sh [-n REPS] [--conns N | --capture FILE] [--build DIR] [--out FILE]
+#
+# Opens the benchmark capture (gen-capture --conns N, default 48000; or FILE) in
+# `wireshark -r F` under Xvfb, as uid 65534 when started as root (root never loads
+# personal plugins), in the sandbox of bench/run.sh, and measures until the packet list is
+# filled: Wireshark's CPU time (user + system, from /proc/PID/stat) and the wall time
+# until its CPU time stopped growing (loaded = no more than 20 ms of CPU in 1.5 s; it is
+# then idle, waiting for the user, and is killed). A first start per HOME is not measured
+# (it writes configuration and caches). Alternating, every repetition:
+#   start.A   wireshark (no file)                             plugin installed
+#   start.C   the same, no tcpconn.so at all
+#   open.A    wireshark -r F                                  plugin installed
+#   open.C    wireshark -r F                                  no tcpconn.so at all
+#   filter.A  wireshark -r F -Y 'tcpconn.teardown.style == "three-way"'
+#   filter.B  the same with --disable-protocol tcpconn (the field exists, matches nothing)
+#   filter.C  wireshark -r F -Y 'tcp.flags.fin == 1'           no tcpconn.so (the tcpconn
+#             filter does not exist there; this one builds the same tree and shows a few
+#             per cent of the packets, as the three-way filter does)
+# Loading with a filter costs less than without one: the packet list then holds a few per
+# cent of the rows. So the filter's cost is compared as filter.A against filter.C, and the
+# loads as open - start and filter - start. Prints medians and ratios. Needs wireshark
+# (Qt), Xvfb.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/.." && pwd)
+reps=5
+conns=48000
+capture=
+build=$src/build
+out=
+die() { echo "bench/gui-time.sh: $*" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+    case $1 in
+    -n) reps=$2; shift 2 ;;
+    --conns) conns=$2; shift 2 ;;
+    --capture) capture=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument: $1 (see --help)" ;;
+    esac
+done
+for tool in wireshark Xvfb cmake; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is needed"
+done
+plugin=$build/plugin/tcpconn.so
+[ -f "$plugin" ] || die "no plugin at $plugin (build first)"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-gui-time.XXXXXX")
+xvfb_pid=
+cleanup() {
+    [ -z "$xvfb_pid" ] || kill "$xvfb_pid" 2>/dev/null || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ver=$(sh "$src/tests/wireshark-version.sh")
+mkdir -p "$tmp/home/.local/lib/wireshark/plugins/$ver/epan" "$tmp/home/.config/wireshark" \
+    "$tmp/home-noplugin/.config/wireshark" "$tmp/no-global-plugins"
+cp "$plugin" "$tmp/home/.local/lib/wireshark/plugins/$ver/epan/tcpconn.so"
+F=$tmp/capture.pcap
+if [ -n "$capture" ]; then
+    cp "$capture" "$F"
+else
+    cmake -S "$here" -B "$build/bench-gen" >/dev/null
+    cmake --build "$build/bench-gen" >/dev/null
+    "$build/bench-gen/gen-capture" --conns "$conns" "$F"
+fi
+chmod -R a+rwX "$tmp"
+as_user=
+if [ "$(id -u)" = 0 ]; then
+    chown -R 65534:65534 "$tmp"
+    as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+
+# One X server for every run.
+display=:$((90 + $$ % 100))
+Xvfb "$display" -screen 0 1600x1000x24 -ac -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+sleep 1
+kill -0 "$xvfb_pid" 2>/dev/null || die "Xvfb did not start on $display"
+
+tck=$(getconf CLK_TCK)
+# measure NAME ARGS...: runs wireshark ARGS until it is idle; appends "NAME cpu_s wall_s".
+measure() {
+    name=$1
+    shift
+    t0=$(date +%s%N)
+    $as_user env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="${home:-$tmp/home}" DISPLAY="$display" \
+        WIRESHARK_PLUGIN_DIR="$tmp/no-global-plugins" LC_ALL=C.UTF-8 TZ=UTC QT_QPA_PLATFORM=xcb \
+        wireshark "$@" >/dev/null 2>&1 &
+    pid=$!
+    last=0 last_change=$t0 stable_since=$t0
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 0.1
+        now=$(date +%s%N)
+        ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) || break
+        if [ $((ticks - last)) -gt 2 ]; then
+            last=$ticks stable_since=$now last_change=$now
+        elif [ $((now - stable_since)) -gt 1500000000 ] && [ $((now - t0)) -gt 3000000000 ]; then
+            break
+        fi
+    done
+    ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo "$last")
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    awk -v n="$name" -v t="$ticks" -v hz="$tck" -v a="$t0" -v b="$last_change" \
+        'BEGIN { printf "%s %.2f %.2f\n", n, t / hz, (b - a) / 1e9 }' | tee -a "$tmp/results" >&2
+}
+median() { # median NAME FIELD (2 cpu, 3 wall)
+    awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/results" | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "nan" }'; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
+
+: >"$tmp/results"
+# A first start in a fresh HOME writes its configuration and font caches: not measured.
+measure warmup.A
+home=$tmp/home-noplugin measure warmup.C
+: >"$tmp/results"
+i=1
+while [ "$i" -le "$reps" ]; do
+    echo "== repetition $i/$reps" >&2
+    measure start.A
+    home=$tmp/home-noplugin measure start.C
+    measure open.A -r "$F"
+    home=$tmp/home-noplugin measure open.C -r "$F"
+    measure filter.A -r "$F" -Y 'tcpconn.teardown.style == "three-way"'
+    measure filter.B --disable-protocol tcpconn -r "$F" -Y 'tcpconn.teardown.style == "three-way"'
+    home=$tmp/home-noplugin measure filter.C -r "$F" -Y 'tcp.flags.fin == 1'
+    i=$((i + 1))
+done
+
+{
+    echo "tcpconn in the Wireshark GUI, $(date -u '+%Y-%m-%d %H:%M UTC'), $(wireshark -v 2>/dev/null | head -1)"
+    echo "source: $(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)"
+    echo "capture: $(capinfos -Mc "$F" 2>/dev/null | sed -n 's/^Number of packets: *//p') packets; median of $reps runs"
+    printf '%-9s %8s %8s %8s  %7s %7s\n' run cpu_s wall_s "" cpu.A/C wall.A/C
+    for r in start open filter; do
+        for v in A B C; do
+            grep -q "^$r\.$v " "$tmp/results" || continue
+            printf '%-9s %8s %8s\n' "$r.$v" "$(median "$r.$v" 2)" "$(median "$r.$v" 3)"
+        done
+        printf '%-9s %8s %8s %8s  %7s %7s\n' "$r A/C" "" "" "" \
+            "$(ratio "$(median "$r.A" 2)" "$(median "$r.C" 2)")" "$(ratio "$(median "$r.A" 3)" "$(median "$r.C" 3)")"
+    done
+    la=$(minus "$(median open.A 2)" "$(median start.A 2)")
+    lc=$(minus "$(median open.C 2)" "$(median start.C 2)")
+    echo "loading the file (open - start, CPU s): A $la, C $lc, ratio $(ratio "$la" "$lc")"
+    fa=$(minus "$(median filter.A 2)" "$(median start.A 2)")
+    fc=$(minus "$(median filter.C 2)" "$(median start.C 2)")
+    echo "loading the file with the filter (filter - start, CPU s): A $fa, C $fc, ratio $(ratio "$fa" "$fc")"
+    echo
+    echo "raw (name cpu_s wall_s):"
+    cat "$tmp/results"
+} >"$tmp/report"
+cat "$tmp/report"
+[ -z "$out" ] || cp "$tmp/report" "$out"
