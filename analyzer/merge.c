@@ -198,6 +198,8 @@ int analyze_merged(const char *const *paths, int n, const struct analyze_options
         free(m.heap);
         return EXIT_NOMEM;
     }
+    if (opt->explain) /* frame numbers that no single file has: say whose they are */
+        fprintf(out, "== %s: frames numbered in the merged capture, as in mergecap -w OUT FILE...\n", name);
     struct analysis *a = analysis_new(name, &one, out); /* says why when NULL */
     if (!a) {
         free(m.in);
