@@ -1,6 +1,7 @@
 /* merge: several files as one capture (see merge.h). */
 #include "merge.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -156,7 +157,16 @@ static void open_inputs(struct merge *m)
 {
     for (int i = 0; i < m->n; i++) {
         struct input *in = &m->in[i];
-        int rc = capture_open(in->path, NULL, &in->c);
+        /* A file that will be closed again after this look gets stdio's small default buffer
+         * (an fp of ours): capture_open's 1 MiB one would read a whole ring file twice. */
+        bool stays_open = m->open < m->max_open || in->is_stdin;
+        FILE *fp = stays_open ? NULL : fopen(in->path, "rb");
+        if (!stays_open && !fp) {
+            fprintf(stderr, "tcpconn-analyze: %s: cannot open: %s\n", in->path, strerror(errno));
+            note_rc(m, EXIT_OPEN);
+            continue;
+        }
+        int rc = capture_open(in->path, fp, &in->c);
         if (rc != EXIT_OK) {
             note_rc(m, rc);
             continue;
@@ -167,7 +177,7 @@ static void open_inputs(struct merge *m)
             continue;
         m->heap[m->len++] = i;
         heap_up(m, m->len - 1);
-        if (m->open > m->max_open && !in->is_stdin)
+        if (!stays_open)
             close_input(m, in);
     }
 }
