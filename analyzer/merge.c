@@ -30,6 +30,9 @@ struct merge {
     int n;
     int *heap;  /* input indexes, the next due first */
     int len;
+    int runner_up; /* the input due after heap[0] (the first of its children), -1: none.
+                      While heap[0] stays due before it, the heap needs no work: a ring
+                      buffer reads a whole file that way, one comparison a record. */
     int open, max_open;
     int opened; /* files that could be opened at all */
     int rc;     /* the largest error code of the inputs */
@@ -82,6 +85,13 @@ static void heap_pop(struct merge *m)
 {
     m->heap[0] = m->heap[--m->len];
     heap_down(m, 0);
+}
+
+static void find_runner_up(struct merge *m)
+{
+    m->runner_up = m->len < 2                                            ? -1
+                   : m->len < 3 || due_before(m, m->heap[1], m->heap[2]) ? m->heap[1]
+                                                                         : m->heap[2];
 }
 
 static void close_input(struct merge *m, struct input *in)
@@ -221,6 +231,7 @@ int analyze_merged(const char *const *paths, int n, const struct analyze_options
         m.in[i].is_stdin = strcmp(paths[i], "-") == 0;
     }
     open_inputs(&m);
+    find_runner_up(&m);
 
     uint32_t frames = 0;
     int stop = EXIT_OK; /* an analysis error: stops reading */
@@ -229,16 +240,20 @@ int analyze_merged(const char *const *paths, int n, const struct analyze_options
         struct input *in = &m.in[i];
         if (!in->c && !reopen(&m, i)) {
             heap_pop(&m);
+            find_runner_up(&m);
             continue;
         }
-        struct frame f = in->f;
-        f.number = ++frames;
-        stop = analysis_frame(a, &f);
+        in->f.number = ++frames;
+        stop = analysis_frame(a, &in->f);
         in->consumed++;
-        if (advance(&m, in))
+        if (advance(&m, in)) {
+            if (m.runner_up < 0 || due_before(&m, i, m.runner_up))
+                continue; /* still the first due */
             heap_down(&m, 0);
-        else
+        } else {
             heap_pop(&m);
+        }
+        find_runner_up(&m);
     }
     for (int i = 0; i < n; i++)
         close_input(&m, &m.in[i]);

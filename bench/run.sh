@@ -166,8 +166,11 @@ ring_list=
 if printf %s "$modes" | grep -q ring; then
     # A ring buffer: the capture cut into ring_files files (as dumpcap -b files: would leave
     # them), named in time order; tcpdump -V reads the list of their names.
+    # In F's own file format (editcap writes pcapng by default), so that the per-packet cost
+    # compares with F's.
     mkdir -p "$tmp/ring"
-    editcap -c $(( (packets + ring_files - 1) / ring_files )) "$F" "$tmp/ring/r.pcap" >/dev/null
+    fmt=$(capinfos -t -M "$F" | sed -n 's/^File type:[[:space:]]*//p')
+    editcap -F "${fmt:-pcap}" -c $(( (packets + ring_files - 1) / ring_files )) "$F" "$tmp/ring/r.pcap" >/dev/null
     ls "$tmp/ring"/r_*.pcap | sort >"$tmp/ring.list"
     ring_list=$(cat "$tmp/ring.list")
     chmod -R a+rX "$tmp/ring" "$tmp/ring.list"
