@@ -8,6 +8,7 @@
 #     go on (equal to the merge of the others with the records before the damage), exit 5
 #   - "-" once reads stdin as one of the files; twice is a usage error (exit 1)
 #   - --summary and --summary --by server: printed once, equal to the whole capture's
+#   - a ring of 401 one-record files under `ulimit -n 40`: the whole capture
 #   - --explain --merge: golden (expected/explain-ties.txt; --regen rewrites it)
 # Needs editcap (skips, 77, without it).
 set -u
@@ -70,6 +71,17 @@ for opts in "--summary" "--summary --by server" "--summary --by server --json" "
     expect_rc 0 $? "--merge $opts"
     [ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/out" || fail "--merge $opts differs from the whole capture's"
 done
+
+# A ring of 401 one-record files under a descriptor limit of 40 (24 may be open): each file is
+# opened for its first record, closed, and opened again when due; the merge is the whole capture.
+mkdir "$tmp/ring"
+editcap -c 1 "$td/mixed.pcap" "$tmp/ring/r.pcap"
+[ "$(ls "$tmp/ring" | wc -l)" = 401 ] || fail "editcap -c 1 gave $(ls "$tmp/ring" | wc -l) files"
+"$bin" --json --quiet "$td/mixed.pcap" >"$tmp/want.json" 2>/dev/null
+(ulimit -n 40 && "$bin" --merge --json "$tmp"/ring/r_*.pcap >"$tmp/out.json" 2>"$tmp/err")
+expect_rc 0 $? "a ring of 401 files"
+cmp -s "$tmp/want.json" "$tmp/out.json" || fail "a ring of 401 files is not the whole capture"
+grep -q "merged (401 files): 401 frames" "$tmp/err" || fail "a ring of 401 files: $(cat "$tmp/err")"
 
 # --explain --merge: golden.
 d=$here/data
