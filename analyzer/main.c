@@ -8,6 +8,7 @@
 
 #include "analyze.h"
 #include "exitcodes.h"
+#include "merge.h"
 
 #ifndef TCPCONN_VERSION
 #define TCPCONN_VERSION "unknown"
@@ -18,6 +19,7 @@ static const char usage[] =
     "                       [--unanswered-timeout S] FILE...          (FILE - is stdin)\n"
     "       tcpconn-analyze --summary --by server|server-host|client [--json] FILE...\n"
     "       tcpconn-analyze --explain [--stream N] [--ascii] FILE...\n"
+    "       tcpconn-analyze --merge [any of the above] FILE...\n"
     "\n"
     "Names each TCP connection's teardown style and splits its handshake RTT into the\n"
     "capture point -> server leg (server_rtt) and the capture point -> client leg\n"
@@ -46,6 +48,14 @@ static const char usage[] =
     "  --stream N   with --explain: only tcp.stream N\n"
     "  --ascii      with --explain: ASCII instead of Unicode box drawing (automatic\n"
     "               when the locale is not UTF-8)\n"
+    "  --merge      all FILEs as one capture (a ring buffer, a file set, captures\n"
+    "               of several interfaces): records merged by timestamp as\n"
+    "               mergecap -w OUT FILE... orders them (equal times: the file named\n"
+    "               later first), frames and tcp.stream numbered as tshark numbers\n"
+    "               the merged file, one report, one summary, one counts line\n"
+    "               (\"merged (N files)\"). Link types and timestamp precisions may\n"
+    "               differ. A file that cannot be read is left out, one corrupt\n"
+    "               mid-way ends there; the others go on. FILE - at most once\n"
     "  -q, --quiet  no per-file counts line on stderr\n"
     "  --linger S   seconds of capture time a finished connection still takes late\n"
     "               segments (a stray RST, a retransmitted FIN) before it is reported and\n"
@@ -103,6 +113,7 @@ int main(int argc, char **argv)
                                   .unanswered_timeout_ns = 60000000000u};
     int nfiles = 0;
     bool only_files = false;
+    bool merge = false;
     /* Options may come anywhere; after "--" everything is a file name. */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -116,6 +127,8 @@ int main(int argc, char **argv)
             opt.format = REPORT_JSON;
         else if (strcmp(a, "--table") == 0)
             opt.format = REPORT_TABLE;
+        else if (strcmp(a, "--merge") == 0)
+            merge = true;
         else if (strcmp(a, "--summary") == 0)
             opt.summary = true;
         else if (strcmp(a, "--by") == 0 && i + 1 < argc) {
@@ -178,6 +191,16 @@ int main(int argc, char **argv)
     }
     if (opt.explain)
         setlocale(LC_CTYPE, ""); /* only to tell whether the terminal takes UTF-8 */
+    if (merge) {
+        int stdins = 0;
+        for (int i = 1; i <= nfiles; i++)
+            stdins += strcmp(argv[i], "-") == 0;
+        if (stdins > 1) {
+            fprintf(stderr, "tcpconn-analyze: --merge reads stdin (-) at most once\n");
+            return EXIT_USAGE;
+        }
+        return analyze_merged((const char *const *)argv + 1, nfiles, &opt, stdout);
+    }
     opt.with_file = nfiles > 1;
     int rc = EXIT_OK;
     for (int i = 1; i <= nfiles; i++) {

@@ -2,7 +2,8 @@
 # bench/run.sh: the tcpconn benchmark (issue 7). See docs/PERFORMANCE.md.
 #
 #   bench/run.sh [-n REPS] [--conns N] [--seed S] [--snaplen N] [--rounds N | --long] [--vxlan]
-#                [--capture FILE] [--build DIR | --commit REV] [--modes "plain two-pass role analyzer"]
+#                [--capture FILE] [--build DIR | --commit REV]
+#                [--modes "plain two-pass role analyzer ring"] [--ring-files N]
 #                [--max-ratio R] [--out FILE] [--keep]
 #
 # 1. Builds the plugin and the analyzer in DIR (default: build/ of this checkout;
@@ -41,6 +42,10 @@
 #    issue 13 side by side (CPU time, the figure the target is about).
 # 4. --max-ratio R: exits 3 when a tshark mode's median CPU ratio A/C (A/B where there is no
 #    C) is above R. CI runs a short version with R = 1.25, a gross-regression alarm only.
+#      ring      F cut into a 1000-file ring buffer (editcap -c, --ring-files N):
+#                A: tcpconn-analyze --merge --json FILES > /dev/null
+#                B: tcpdump -V LIST -w /dev/null (a bare libpcap read of the same files)
+#                C: tcpconn-analyze --json F (the same packets as one file)
 #
 # Wireshark never loads personal plugins for root, and a global copy of tcpconn.so may
 # be installed from the quick start. So every command (A, B and C alike) runs as uid/gid
@@ -60,9 +65,10 @@ snaplen=128
 vxlan=
 capture=
 build=$src/build
-modes="plain two-pass role analyzer"
+modes="plain two-pass role analyzer ring"
 rounds=
 max_ratio=
+ring_files=1000
 out=
 keep=0
 commit=
@@ -82,6 +88,7 @@ while [ $# -gt 0 ]; do
     --build) build=$2; shift 2 ;;
     --commit) commit=$2; shift 2 ;;
     --modes) modes=$2; shift 2 ;;
+    --ring-files) ring_files=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -174,6 +181,20 @@ n_dis=$(run tshark --disable-protocol tcpconn -r "$tmp/head.pcap" -Y 'tcpconn.st
 rm -f "$tmp/head.pcap"
 packets=$(run capinfos -Mc "$F" 2>/dev/null | sed -n 's/^Number of packets: *//p')
 [ -n "$packets" ] || packets=0
+ring_list=
+if printf %s "$modes" | grep -q ring; then
+    # A ring buffer: the capture cut into ring_files files (as dumpcap -b files: would leave
+    # them), named in time order; tcpdump -V reads the list of their names.
+    # In F's own file format (editcap writes pcapng by default), so that the per-packet cost
+    # compares with F's.
+    mkdir -p "$tmp/ring"
+    fmt=$(capinfos -t -M "$F" | sed -n 's/^File type:[[:space:]]*//p')
+    editcap -F "${fmt:-pcap}" -c $(( (packets + ring_files - 1) / ring_files )) "$F" "$tmp/ring/r.pcap" >/dev/null
+    ls "$tmp/ring"/r_*.pcap | sort >"$tmp/ring.list"
+    ring_list=$(cat "$tmp/ring.list")
+    chmod -R a+rX "$tmp/ring" "$tmp/ring.list"
+    [ "$(id -u)" != 0 ] || chown -R 65534:65534 "$tmp/ring" "$tmp/ring.list"
+fi
 
 # ---------------------------------------------------------------- measuring
 # measure NAME CMD...: appends "NAME wall_s peak_rss_KiB cpu_s load1" to $tmp/results.
@@ -232,6 +253,11 @@ while [ "$i" -le "$reps" ]; do
             measure analyzer.A "$analyzer" --json "$F"
             measure analyzer.B tcpdump -r "$F" -w /dev/null
             measure analyzer.C tcptrace -n -l "$F" ;;
+        ring)
+            # shellcheck disable=SC2086
+            measure ring.A "$analyzer" --merge --json $ring_list
+            measure ring.B tcpdump -V "$tmp/ring.list" -w /dev/null
+            measure ring.C "$analyzer" --json "$F" ;;
         *) die "unknown mode $m" ;;
         esac
     done
@@ -265,7 +291,7 @@ done
     printf '%-11s %8s %8s %6s  %8s %8s %6s  %8s %8s %6s  %7s %7s %6s\n' mode wall.A wall.B ratio \
         min.A min.B ratio cpu.A cpu.B ratio rss.A rss.B ratio
     for m in $modes; do
-        [ "$m" = analyzer ] && continue
+        [ "$m" = analyzer ] || [ "$m" = ring ] && continue
         wa=$(median "$m.A" 2); wb=$(median "$m.B" 2); ma=$(minimum "$m.A" 2); mb=$(minimum "$m.B" 2)
         ca=$(median "$m.A" 4); cb=$(median "$m.B" 4); ra=$(median "$m.A" 3); rb=$(median "$m.B" 3)
         printf '%-11s %8.2f %8.2f %6s  %8.2f %8.2f %6s  %8.2f %8.2f %6s  %7.1f %7.1f %6s\n' "$m" \
@@ -288,6 +314,24 @@ done
                 "min wall $(ratio "$(minimum analyzer.A 2)" "$(minimum analyzer.$k 2)")," \
                 "CPU $(ratio "$(median analyzer.A 4)" "$(median analyzer.$k 4)")," \
                 "RSS $(ratio "$(median analyzer.A 3)" "$(median analyzer.$k 3)")"
+        done
+    fi
+    if printf %s "$modes" | grep -q ring; then
+        echo
+        echo "ring buffer: $(wc -l <"$tmp/ring.list") files of up to $(( (packets + ring_files - 1) / ring_files )) packets"
+        printf '%-40s %8s %8s %8s %8s %12s\n' command wall min cpu rss_MiB packets/s
+        for x in "A tcpconn-analyze --merge --json FILES" "B tcpdump -V LIST -w /dev/null" "C tcpconn-analyze --json F (one file)"; do
+            k=${x%% *}
+            w=$(median "ring.$k" 2); mn=$(minimum "ring.$k" 2); c=$(median "ring.$k" 4); r=$(median "ring.$k" 3)
+            printf '%-40s %8.3f %8.3f %8.2f %8.1f %12s\n' "${x#* }" "$w" "$mn" "$c" "$(ratio "$r" 1024)" \
+                "$(awk -v p="$packets" -v w="$w" 'BEGIN { if (w > 0) printf "%.0f", p / w; else print "inf" }')"
+        done
+        for k in B C; do
+            [ $k = B ] && what="tcpdump -V (bare libpcap read of the files)" || what="the analyzer on one file"
+            echo "ring: analyzer --merge / $what: wall $(ratio "$(median ring.A 2)" "$(median ring.$k 2)")," \
+                "min wall $(ratio "$(minimum ring.A 2)" "$(minimum ring.$k 2)")," \
+                "CPU $(ratio "$(median ring.A 4)" "$(median ring.$k 4)")," \
+                "RSS $(ratio "$(median ring.A 3)" "$(median ring.$k 3)")"
         done
     fi
     echo
