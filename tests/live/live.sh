@@ -12,8 +12,9 @@
 #                                     packet, with no packet after it to move the clock
 #   live.sh ANALYZER SRCDIR errors    no such interface, no permission (uid 65534), bad filter
 #
+#                                     (--explain and --summary --by server too, as text)
 # Namespaces lv-MODE-cli and lv-MODE-srv (veth lvc0 198.18.120.1 <-> lvs0 198.18.120.2) are
-# made fresh and removed on exit. Needs root, iproute2, tcpdump and /usr/bin/python3.
+# made fresh and removed on exit. LIVE_KEEP=DIR keeps the outputs there. Needs root, iproute2, tcpdump and /usr/bin/python3.
 set -euo pipefail
 
 AN=$(realpath "$1")
@@ -36,6 +37,7 @@ cleanup() {
     for p in "${PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
     ip netns del $NS_C 2>/dev/null || true
     ip netns del $NS_S 2>/dev/null || true
+    [ -z "${LIVE_KEEP:-}" ] || cp -r "$WORK/." "$LIVE_KEEP/"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -131,8 +133,11 @@ if [ "$MODE" = compare ]; then
     LIVE=$!; PIDS+=($LIVE)
     ip netns exec $NS_S "$AN" -i lvs0 --table --linger $LINGER >"$WORK/live.table" 2>"$WORK/table.err" &
     TABLE=$!; PIDS+=($TABLE)
-    wait_grep "capturing" "$WORK/live.err"
-    wait_grep "capturing" "$WORK/table.err"
+    ip netns exec $NS_S "$AN" -i lvs0 --explain --ascii --linger $LINGER >"$WORK/live.explain" 2>"$WORK/explain.err" &
+    EXPLAIN=$!; PIDS+=($EXPLAIN)
+    ip netns exec $NS_S "$AN" -i lvs0 --summary --by server --linger $LINGER >"$WORK/live.byserver" 2>"$WORK/byserver.err" &
+    BYSERVER=$!; PIDS+=($BYSERVER)
+    for x in live table explain byserver; do wait_grep "capturing" "$WORK/$x.err"; done
     # no privilege is kept once the interface is open
     grep -q '^CapEff:[[:space:]]*0*$' /proc/$LIVE/status || fail "capabilities kept: $(grep Cap /proc/$LIVE/status)"
 
@@ -154,16 +159,22 @@ if [ "$MODE" = compare ]; then
     # every finished connection has been printed already, before the end of the capture
     before=$(wc -l <"$WORK/live.json")
     [ "$before" = $n ] || fail "before SIGINT: $before live records, expected the $n finished connections"
-    kill -INT $LIVE $TABLE
-    set +e
-    wait $LIVE; rc=$?
-    wait $TABLE; rc2=$?
-    set -e
-    [ $rc = 0 ] && [ $rc2 = 0 ] || fail "after SIGINT: exit $rc and $rc2, expected 0"
+    [ "$(grep -c '^Stream ' "$WORK/live.explain")" = $n ] || fail "before SIGINT: --explain printed $(grep -c '^Stream ' "$WORK/live.explain") ladders, expected $n"
+    [ ! -s "$WORK/live.byserver" ] || fail "--summary printed before the end of the capture"
+    kill -INT $LIVE $TABLE $EXPLAIN
+    kill -TERM $BYSERVER
+    for p in $LIVE $TABLE $EXPLAIN $BYSERVER; do
+        set +e; wait $p; rc=$?; set -e
+        [ $rc = 0 ] || fail "after SIGINT/SIGTERM: exit $rc, expected 0"
+    done
     stop_tcpdump
     grep -q "lvs0: [0-9]* frames, .*; 0 dropped by the kernel$" "$WORK/live.err" || fail "counts line: $(cat "$WORK/live.err")"
     "$AN" --json --linger $LINGER "$WORK/file.pcap" >"$WORK/file.json" 2>"$WORK/file.err" || fail "file analysis: $(cat "$WORK/file.err")"
     $PY "$HERE/compare.py" "$WORK/live.json" "$WORK/file.json" "$WORK/live.table" || fail "live and file records differ"
+    "$AN" --explain --ascii --linger $LINGER "$WORK/file.pcap" >"$WORK/file.explain" 2>/dev/null
+    "$AN" --summary --by server --linger $LINGER "$WORK/file.pcap" >"$WORK/file.byserver" 2>/dev/null
+    $PY "$HERE/compare-text.py" explain "$WORK/live.explain" "$WORK/file.explain" || fail "--explain differs"
+    $PY "$HERE/compare-text.py" byserver "$WORK/live.byserver" "$WORK/file.byserver" || fail "--summary --by server differs"
     echo "PASS: compare ($((n + 1)) connections; live records equal the file's)"
     exit 0
 fi
@@ -176,7 +187,7 @@ if [ "$MODE" = silent ]; then
     $PY -u -c 'import sys,time
 for l in sys.stdin: print("%.6f %s" % (time.time(), l), end="", flush=True)' <"$WORK/out.fifo" >"$WORK/live.stamped" &
     STAMP=$!; PIDS+=($STAMP)
-    ip netns exec $NS_S "$AN" -i lvs0 --json --linger $LINGER >"$WORK/out.fifo" 2>"$WORK/live.err" &
+    ip netns exec $NS_S "$AN" -i lvs0 -f tcp --json --linger $LINGER >"$WORK/out.fifo" 2>"$WORK/live.err" &
     LIVE=$!; PIDS+=($LIVE)
     wait_grep "capturing" "$WORK/live.err"
     run_scenario three-way-client-close 8080
