@@ -10,7 +10,8 @@
 #   live.sh ANALYZER SRCDIR silent    one connection closes, then the interface is silent: its
 #                                     record must come out within --linger + 1 s of its last
 #                                     packet, with no packet after it to move the clock
-#   live.sh ANALYZER SRCDIR errors    no such interface, no permission (uid 65534), bad filter
+#   live.sh ANALYZER SRCDIR errors    no such interface, no permission (uid 65534), bad filter;
+#                                     uid 65534 with setcap cap_net_raw captures, keeps no capability
 #
 #                                     (--explain and --summary --by server too, as text)
 # Namespaces lv-MODE-cli and lv-MODE-srv (veth lvc0 198.18.120.1 <-> lvs0 198.18.120.2) are
@@ -70,7 +71,17 @@ if [ "$MODE" = errors ]; then
     "$AN" -i lo "$SRC/testdata/three-way-client-close.pcap" >/dev/null 2>"$WORK/err"; rc=$?
     set -e
     [ $rc = 1 ] || fail "-i with a file: exit $rc, expected 1"
-    echo "PASS: errors (8 for no such interface and no permission, 1 for a bad filter or misuse)"
+    # with the file capability the README tells users to give, uid 65534 captures, and keeps
+    # no capability once the interface is open
+    setcap cap_net_raw+eip "$WORK/an" || fail "setcap failed"
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$WORK/an" -i lo --json >"$WORK/out" 2>"$WORK/err" &
+    p=$!; PIDS+=($p)
+    i=0; until grep -q capturing "$WORK/err"; do sleep 0.05; i=$((i + 1)); [ $i -lt 200 ] || fail "setcap run: $(cat "$WORK/err")"; done
+    grep -q '^CapPrm:[[:space:]]*0*$' /proc/$p/status && grep -q '^CapEff:[[:space:]]*0*$' /proc/$p/status ||
+        fail "capabilities kept: $(grep Cap /proc/$p/status)"
+    kill -INT $p
+    wait $p || fail "setcap run: exit $?"
+    echo "PASS: errors (8 for no such interface and no permission, 1 for a bad filter or misuse; setcap cap_net_raw works, dropped after opening)"
     exit 0
 fi
 
