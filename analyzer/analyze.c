@@ -61,7 +61,7 @@ struct analysis {
     FILE *out;
     uint32_t explained; /* connections printed */
     bool has_drops;     /* live capture: the kernel's drop count is known */
-    uint64_t drops;
+    uint64_t drops, if_drops;
 };
 
 /* "198.18.1.2:40000" or "[fd00:198:18::2]:40000", as inet_ntop and "%s:%u" would give it
@@ -468,10 +468,11 @@ struct analysis *analysis_new(const char *path, const struct analyze_options *op
     return a;
 }
 
-void analysis_set_drops(struct analysis *a, uint64_t dropped)
+void analysis_set_drops(struct analysis *a, uint64_t dropped, uint64_t if_dropped)
 {
     a->has_drops = true;
     a->drops = dropped;
+    a->if_drops = if_dropped;
 }
 
 int analysis_end(struct analysis *a, int rc, uint32_t frames)
@@ -517,6 +518,8 @@ int analysis_end(struct analysis *a, int rc, uint32_t frames)
                 a->n.malformed, a->n.not_analysed);
     if (!opt->quiet && opened && a->has_drops)
         fprintf(stderr, "; %" PRIu64 " dropped by the kernel", a->drops);
+    if (!opt->quiet && opened && a->has_drops && a->if_drops)
+        fprintf(stderr, ", %" PRIu64 " by the interface", a->if_drops);
     if (!opt->quiet && opened)
         fputc('\n', stderr);
     if (!opt->quiet && opened && a->n.expired)

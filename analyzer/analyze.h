@@ -44,8 +44,9 @@ int analysis_frame(struct analysis *a, const struct frame *f);
 /* Moves the clock to now_ns (when later than the last frame) and runs what is due:
  * a live capture calls this with the wall clock while the interface is silent. */
 void analysis_advance(struct analysis *a, uint64_t now_ns);
-/* A live capture: the kernel's drop count (pcap_stats), added to the counts line. */
-void analysis_set_drops(struct analysis *a, uint64_t dropped);
+/* A live capture: pcap_stats' drop counts, added to the counts line: packets the kernel
+ * dropped for want of buffer room, and (when not 0) the interface's own drops. */
+void analysis_set_drops(struct analysis *a, uint64_t dropped, uint64_t if_dropped);
 /* The end of the capture: reports what is left, prints the summary and the counts line
  * (frames: how many were read; rc: the reader's result), frees a. Returns the exit code. */
 int analysis_end(struct analysis *a, int rc, uint32_t frames);

@@ -249,7 +249,7 @@ int live_capture(const char *iface, const char *filter, const struct analyze_opt
     breakable = NULL;
     struct pcap_stat st;
     if (pcap_stats(p, &st) == 0)
-        analysis_set_drops(l.a, (uint64_t)st.ps_drop + st.ps_ifdrop);
+        analysis_set_drops(l.a, st.ps_drop, st.ps_ifdrop);
     pcap_close(p);
     /* what is still open is reported as at the end of a capture file */
     return analysis_end(l.a, rc, l.frames);
