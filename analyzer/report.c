@@ -25,7 +25,7 @@ static const char *const header[ROW_COLS] = {
 
 /* Live table widths: wide enough for IPv4 endpoints and every name; a longer cell (an
  * IPv6 endpoint) shifts the rest of its row rather than hold every row back. */
-static const int live_widths[ROW_COLS] = {6, 21, 21, 17, 9, 9, 9, 15, 9, 9, 11, 0};
+static const size_t live_widths[ROW_COLS] = {6, 21, 21, 17, 9, 9, 9, 15, 9, 9, 11, 0};
 
 static bool right_aligned(int col) { return col == 0 || (col >= 4 && col <= 6) || col == 10; }
 
@@ -278,10 +278,7 @@ void report_conn(const struct conn_record *rec, void *report)
     } else {
         add_row(r, rec);
         if (r->live && r->nrows) {
-            size_t w[ROW_COLS];
-            for (int j = 0; j < ROW_COLS; j++)
-                w[j] = (size_t)live_widths[j];
-            print_row(r->out, w, (const char *const *)r->rows);
+            print_row(r->out, live_widths, (const char *const *)r->rows);
             free_rows(r);
         }
     }
@@ -293,10 +290,7 @@ void report_set_live(struct report *r)
 {
     r->live = true;
     if (r->fmt == REPORT_TABLE) {
-        size_t w[ROW_COLS];
-        for (int j = 0; j < ROW_COLS; j++)
-            w[j] = (size_t)live_widths[j];
-        print_row(r->out, w, header);
+        print_row(r->out, live_widths, header);
         fflush(r->out);
     }
 }
