@@ -9,7 +9,8 @@
 #                                     tcpdump's file (tests/live/compare.py says which fields)
 #   live.sh ANALYZER SRCDIR silent    one connection closes, then the interface is silent: its
 #                                     record must come out within --linger + 1 s of its last
-#                                     packet, with no packet after it to move the clock
+#                                     packet, with no packet after it to move the clock; then one
+#                                     goes idle: expired within --idle-timeout + 1 s
 #   live.sh ANALYZER SRCDIR errors    no such interface, no permission (uid 65534), bad filter;
 #                                     uid 65534 with setcap cap_net_raw captures, keeps no capability
 #
@@ -191,34 +192,56 @@ if [ "$MODE" = compare ]; then
 fi
 
 if [ "$MODE" = silent ]; then
-    LINGER=2
+    LINGER=2 IDLE=3
     start_tcpdump
     mkfifo "$WORK/out.fifo"
     # every output line stamped with the wall clock when it arrives
     $PY -u -c 'import sys,time
 for l in sys.stdin: print("%.6f %s" % (time.time(), l), end="", flush=True)' <"$WORK/out.fifo" >"$WORK/live.stamped" &
     STAMP=$!; PIDS+=($STAMP)
-    ip netns exec $NS_S "$AN" -i lvs0 -f tcp --json --linger $LINGER >"$WORK/out.fifo" 2>"$WORK/live.err" &
+    ip netns exec $NS_S "$AN" -i lvs0 -f tcp --json --linger $LINGER --idle-timeout $IDLE \
+        >"$WORK/out.fifo" 2>"$WORK/live.err" &
     LIVE=$!; PIDS+=($LIVE)
     wait_grep "capturing" "$WORK/live.err"
+    last_packet() { tcpdump -r "$WORK/file.pcap" -tt -n 2>/dev/null | tail -1 | cut -d' ' -f1; }
+    within() { # what last_packet printed_at low high
+        $PY - "$@" <<'PYEOF' || fail "$1: printed outside [$3 s, $4 s] after its last packet"
+import sys
+what, last, printed, low, high = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+d = printed - last
+print("%s: last packet %.6f, record printed %.6f: %.3f s later" % (what, last, printed, d))
+sys.exit(0 if low - 0.01 <= d <= high else 1)
+PYEOF
+    }
+
+    # 1. a connection closes, then nothing: printed after --linger, within --linger + 1 s
     run_scenario three-way-client-close 8080
+    sleep 0.2
+    last1=$(last_packet)
     sleep $((LINGER + 3))
-    [ -s "$WORK/live.stamped" ] || fail "no record within $((LINGER + 3)) s of a finished connection on a silent interface"
+    [ "$(wc -l <"$WORK/live.stamped")" = 1 ] || fail "expected one record $((LINGER + 3)) s after a close on a silent interface: $(cat "$WORK/live.stamped")"
+    grep -q '"style":"three-way"' "$WORK/live.stamped" || fail "record: $(cat "$WORK/live.stamped")"
+    within "closed connection (--linger $LINGER)" "$last1" "$(sed -n 1p "$WORK/live.stamped" | cut -d' ' -f1)" $LINGER $((LINGER + 1))
+
+    # 2. a connection goes idle and stays open: expired after --idle-timeout on the wall clock
+    rm -f "$WORK/ready"
+    ip netns exec $NS_S $PY "$EP" server open-at-end --addr $S4 --port 8081 --hold 30 --ready "$WORK/ready" 2>>"$WORK/ep.log" &
+    PIDS+=($!)
+    wait_file "$WORK/ready"
+    ip netns exec $NS_C $PY "$EP" client open-at-end --addr $S4 --port 8081 --hold 30 2>>"$WORK/ep.log" &
+    PIDS+=($!)
+    sleep 0.5
+    last2=$(last_packet)
+    sleep $((IDLE + 2))
+    [ "$(wc -l <"$WORK/live.stamped")" = 2 ] || fail "expected an expired record $((IDLE + 2)) s after an idle connection: $(cat "$WORK/live.stamped")"
+    sed -n 2p "$WORK/live.stamped" | grep '"style":"open"' | grep -q '"expired":true' || fail "record: $(sed -n 2p "$WORK/live.stamped")"
+    within "idle connection (--idle-timeout $IDLE)" "$last2" "$(sed -n 2p "$WORK/live.stamped" | cut -d' ' -f1)" $IDLE $((IDLE + 1))
+
     kill -INT $LIVE
     wait $LIVE || fail "after SIGINT: exit $?"
     wait $STAMP || true
+    [ "$(wc -l <"$WORK/live.stamped")" = 2 ] || fail "records after SIGINT: $(cat "$WORK/live.stamped")"
     stop_tcpdump
-    last=$(tcpdump -r "$WORK/file.pcap" -tt -n 2>/dev/null | tail -1 | cut -d' ' -f1)
-    printed=$(head -1 "$WORK/live.stamped" | cut -d' ' -f1)
-    [ "$(wc -l <"$WORK/live.stamped")" = 1 ] || fail "expected one record: $(cat "$WORK/live.stamped")"
-    grep -q '"style":"three-way"' "$WORK/live.stamped" || fail "record: $(cat "$WORK/live.stamped")"
-    $PY - "$last" "$printed" $LINGER <<'PYEOF' || fail "record printed outside [linger, linger + 1 s] after the last packet"
-import sys
-last, printed, linger = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-d = printed - last
-print("last packet %.6f, record printed %.6f: %.3f s later (linger %g s)" % (last, printed, d, linger))
-sys.exit(0 if linger - 0.01 <= d <= linger + 1 else 1)
-PYEOF
     echo "PASS: silent"
     exit 0
 fi
