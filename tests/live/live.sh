@@ -14,7 +14,7 @@
 #   live.sh ANALYZER SRCDIR errors    no such interface, no permission (uid 65534), bad filter;
 #                                     uid 65534 with setcap cap_net_raw captures, keeps no capability
 #
-#                                     (--explain and --summary --by server too, as text)
+#                                     (--explain, --summary and --summary --by server too)
 # Namespaces lv-MODE-cli and lv-MODE-srv (veth lvc0 198.18.120.1 <-> lvs0 198.18.120.2) are
 # made fresh and removed on exit. LIVE_KEEP=DIR keeps the outputs there. Needs root, iproute2, tcpdump and /usr/bin/python3.
 set -euo pipefail
@@ -149,7 +149,9 @@ if [ "$MODE" = compare ]; then
     EXPLAIN=$!; PIDS+=($EXPLAIN)
     ip netns exec $NS_S "$AN" -i lvs0 --summary --by server --linger $LINGER >"$WORK/live.byserver" 2>"$WORK/byserver.err" &
     BYSERVER=$!; PIDS+=($BYSERVER)
-    for x in live table explain byserver; do wait_grep "capturing" "$WORK/$x.err"; done
+    ip netns exec $NS_S "$AN" -i lvs0 --summary --linger $LINGER >"$WORK/live.summary" 2>"$WORK/summary.err" &
+    SUMMARY=$!; PIDS+=($SUMMARY)
+    for x in live table explain byserver summary; do wait_grep "capturing" "$WORK/$x.err"; done
     # no privilege is kept once the interface is open
     grep -q '^CapEff:[[:space:]]*0*$' /proc/$LIVE/status || fail "capabilities kept: $(grep Cap /proc/$LIVE/status)"
 
@@ -174,8 +176,8 @@ if [ "$MODE" = compare ]; then
     [ "$(grep -c '^Stream ' "$WORK/live.explain")" = $n ] || fail "before SIGINT: --explain printed $(grep -c '^Stream ' "$WORK/live.explain") ladders, expected $n"
     [ ! -s "$WORK/live.byserver" ] || fail "--summary printed before the end of the capture"
     kill -INT $LIVE $TABLE $EXPLAIN
-    kill -TERM $BYSERVER
-    for p in $LIVE $TABLE $EXPLAIN $BYSERVER; do
+    kill -TERM $BYSERVER $SUMMARY
+    for p in $LIVE $TABLE $EXPLAIN $BYSERVER $SUMMARY; do
         set +e; wait $p; rc=$?; set -e
         [ $rc = 0 ] || fail "after SIGINT/SIGTERM: exit $rc, expected 0"
     done
@@ -186,6 +188,9 @@ if [ "$MODE" = compare ]; then
     "$AN" --explain --ascii --linger $LINGER "$WORK/file.pcap" >"$WORK/file.explain" 2>/dev/null
     "$AN" --summary --by server --linger $LINGER "$WORK/file.pcap" >"$WORK/file.byserver" 2>/dev/null
     $PY "$HERE/compare-text.py" explain "$WORK/live.explain" "$WORK/file.explain" || fail "--explain differs"
+    "$AN" --summary --linger $LINGER "$WORK/file.pcap" >"$WORK/file.summary" 2>/dev/null
+    # the counts (all RTT legs here are far below the 1 ms bucket edge): exactly the same
+    diff "$WORK/live.summary" "$WORK/file.summary" || fail "--summary differs"
     $PY "$HERE/compare-text.py" byserver "$WORK/live.byserver" "$WORK/file.byserver" || fail "--summary --by server differs"
     echo "PASS: compare ($((n + 1)) connections; live records equal the file's)"
     exit 0
