@@ -60,6 +60,8 @@ struct analysis {
     struct ladder_style style;
     FILE *out;
     uint32_t explained; /* connections printed */
+    bool has_drops;     /* live capture: the kernel's drop count is known */
+    uint64_t drops, if_drops;
 };
 
 /* "198.18.1.2:40000" or "[fd00:198:18::2]:40000", as inet_ntop and "%s:%u" would give it
@@ -272,6 +274,8 @@ static void explain_emit(const struct conn_record *rec, void *arg)
     struct ladder none = {0};
     struct ladder *l = rec->stream < a->nladders && a->ladders[rec->stream] ? a->ladders[rec->stream] : &none;
     ladder_print(a->out, rec, l, &a->style);
+    if (a->opt->live)
+        fflush(a->out);
     a->explained++;
     if (l != &none) {
         ladder_free(l);
@@ -447,18 +451,28 @@ struct analysis *analysis_new(const char *path, const struct analyze_options *op
         if (opt->with_file)
             fprintf(out, "== %s\n", path);
     }
+    struct order *(*order_fn)(order_emit_fn, void *) = opt->live ? order_new_as_reported : order_new;
     a->order = !a->report     ? NULL
-               : opt->explain ? order_new(explain_emit, a)
-               : by_host      ? order_new(byhost_conn, a->byhost)
-               : opt->summary ? order_new(summary_conn, a->summary)
-                              : order_new(report_conn, a->report);
+               : opt->explain ? order_fn(explain_emit, a)
+               : by_host      ? order_fn(byhost_conn, a->byhost)
+               : opt->summary ? order_fn(summary_conn, a->summary)
+                              : order_fn(report_conn, a->report);
     if (!a->flows || !a->reasm || !a->report || !a->order || (opt->summary && !a->summary && !a->byhost)) {
         fprintf(stderr, "tcpconn-analyze: %s: out of memory\n", path);
         report_end(a->report, false);
         analysis_free(a);
         return NULL;
     }
+    if (opt->live && !opt->explain && !opt->summary)
+        report_set_live(a->report);
     return a;
+}
+
+void analysis_set_drops(struct analysis *a, uint64_t dropped, uint64_t if_dropped)
+{
+    a->has_drops = true;
+    a->drops = dropped;
+    a->if_drops = if_dropped;
 }
 
 int analysis_end(struct analysis *a, int rc, uint32_t frames)
@@ -498,10 +512,16 @@ int analysis_end(struct analysis *a, int rc, uint32_t frames)
                 " segments analysed (%" PRIu64 " inside tunnels), %" PRIu64
                 " after their connection was reported; skipped: %" PRIu64 " IP fragments, %" PRIu64
                 " tunnelled, %" PRIu64 " non-TCP, %" PRIu64 " non-IP, %" PRIu64 " malformed, %" PRIu64
-                " in unanalysed streams\n",
+                " in unanalysed streams",
                 path, frames, flowtable_streams(a->flows), a->n.tcp, a->n.tcp_tunnelled,
                 a->n.after_close, a->n.fragments, a->n.tunnelled, a->n.not_tcp, a->n.not_ip,
                 a->n.malformed, a->n.not_analysed);
+    if (!opt->quiet && opened && a->has_drops)
+        fprintf(stderr, "; %" PRIu64 " dropped by the kernel", a->drops);
+    if (!opt->quiet && opened && a->has_drops && a->if_drops)
+        fprintf(stderr, ", %" PRIu64 " by the interface", a->if_drops);
+    if (!opt->quiet && opened)
+        fputc('\n', stderr);
     if (!opt->quiet && opened && a->n.expired)
         fprintf(stderr, "tcpconn-analyze: %s: %" PRIu64 " connections reported after an idle timeout\n",
                 path, a->n.expired);

@@ -28,6 +28,8 @@ struct analyze_options {
     bool explain_ascii; /* --ascii: no Unicode box drawing */
     bool only_stream;   /* --stream N: explain only tcp.stream `stream` */
     uint32_t stream;
+    bool live;          /* -i: each connection is printed (and flushed) as it is reported,
+                           not in stream order at the end */
 };
 
 /* One capture's analysis, fed frame by frame: what analyze_stream does, in pieces, for
@@ -42,6 +44,9 @@ int analysis_frame(struct analysis *a, const struct frame *f);
 /* Moves the clock to now_ns (when later than the last frame) and runs what is due:
  * a live capture calls this with the wall clock while the interface is silent. */
 void analysis_advance(struct analysis *a, uint64_t now_ns);
+/* A live capture: pcap_stats' drop counts, added to the counts line: packets the kernel
+ * dropped for want of buffer room, and (when not 0) the interface's own drops. */
+void analysis_set_drops(struct analysis *a, uint64_t dropped, uint64_t if_dropped);
 /* The end of the capture: reports what is left, prints the summary and the counts line
  * (frames: how many were read; rc: the reader's result), frees a. Returns the exit code. */
 int analysis_end(struct analysis *a, int rc, uint32_t frames);

@@ -11,6 +11,8 @@ enum exit_code {
     EXIT_TRUNCATED = 5,   /* the capture is truncated or corrupt after some records */
     EXIT_MALFORMED = 6,   /* some packets had cut or bogus headers (skipped, rest analysed) */
     EXIT_NOMEM = 7,       /* out of memory */
+    EXIT_CAPTURE = 8,     /* -i: the interface cannot be captured (no such interface, no
+                             permission, down, or it failed during the capture) */
 };
 
 #endif

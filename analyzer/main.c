@@ -9,6 +9,7 @@
 #include "analyze.h"
 #include "exitcodes.h"
 #include "merge.h"
+#include "live.h"
 
 #ifndef TCPCONN_VERSION
 #define TCPCONN_VERSION "unknown"
@@ -20,6 +21,7 @@ static const char usage[] =
     "       tcpconn-analyze --summary --by server|server-host|client [--json] FILE...\n"
     "       tcpconn-analyze --explain [--stream N] [--ascii] FILE...\n"
     "       tcpconn-analyze --merge [any of the above] FILE...\n"
+    "       tcpconn-analyze -i IFACE [-f FILTER] [any of the options above]\n"
     "\n"
     "Names each TCP connection's teardown style and splits its handshake RTT into the\n"
     "capture point -> server leg (server_rtt) and the capture point -> client leg\n"
@@ -56,6 +58,19 @@ static const char usage[] =
     "               (\"merged (N files)\"). Link types and timestamp precisions may\n"
     "               differ. A file that cannot be read is left out, one corrupt\n"
     "               mid-way ends there; the others go on. FILE - at most once\n"
+    "  -i IFACE     live capture from network interface IFACE (libpcap, immediate\n"
+    "               mode, not promiscuous) instead of files: each connection is\n"
+    "               printed as soon as it is reported (its close completed and\n"
+    "               --linger passed, an RST, an idle timeout): JSON lines and table\n"
+    "               rows (fixed widths) flushed one by one, --explain ladders as\n"
+    "               their connections end; --summary prints at the end. Timers\n"
+    "               follow the wall clock while the interface is silent. SIGINT or\n"
+    "               SIGTERM ends it: what is still open is reported as at the end\n"
+    "               of a file, then the counts line (with the kernel's drops).\n"
+    "               Needs root or CAP_NET_RAW (setcap cap_net_raw,cap_net_admin+eip);\n"
+    "               every privilege is dropped once the interface is open\n"
+    "  -f FILTER    with -i: a BPF capture filter (tcpdump syntax); default none, so\n"
+    "               tunnelled TCP is seen too\n"
     "  -q, --quiet  no per-file counts line on stderr\n"
     "  --linger S   seconds of capture time a finished connection still takes late\n"
     "               segments (a stray RST, a retransmitted FIN) before it is reported and\n"
@@ -90,7 +105,9 @@ static const char usage[] =
     "  4  unsupported link-layer type\n"
     "  5  capture truncated or corrupt (connections read before the damage are reported)\n"
     "  6  packets with headers cut by snaplen or bogus (skipped; the rest is reported)\n"
-    "  7  out of memory\n";
+    "  7  out of memory\n"
+    "  8  -i: the interface cannot be captured (no such interface, no permission,\n"
+    "     down) or failed during the capture (the message names it)\n";
 
 /* A number of seconds (0 <= S < 1e9) for option name; false when it is not one. */
 static bool parse_seconds(const char *name, const char *arg, uint64_t *ns)
@@ -114,6 +131,7 @@ int main(int argc, char **argv)
     int nfiles = 0;
     bool only_files = false;
     bool merge = false;
+    const char *iface = NULL, *filter = NULL;
     /* Options may come anywhere; after "--" everything is a file name. */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -123,6 +141,10 @@ int main(int argc, char **argv)
         }
         if (strcmp(a, "--") == 0)
             only_files = true;
+        else if (strcmp(a, "-i") == 0 && i + 1 < argc)
+            iface = argv[++i];
+        else if (strcmp(a, "-f") == 0 && i + 1 < argc)
+            filter = argv[++i];
         else if (strcmp(a, "--json") == 0)
             opt.format = REPORT_JSON;
         else if (strcmp(a, "--table") == 0)
@@ -177,7 +199,19 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (nfiles == 0) {
+    if (iface && nfiles > 0) {
+        fprintf(stderr, "tcpconn-analyze: -i reads an interface: no capture files with it\n");
+        return EXIT_USAGE;
+    }
+    if (iface && merge) {
+        fprintf(stderr, "tcpconn-analyze: --merge reads files, -i an interface: not both\n");
+        return EXIT_USAGE;
+    }
+    if (filter && !iface) {
+        fprintf(stderr, "tcpconn-analyze: -f goes with -i\n");
+        return EXIT_USAGE;
+    }
+    if (nfiles == 0 && !iface) {
         fprintf(stderr, "tcpconn-analyze: no capture file given\n%s", usage);
         return EXIT_USAGE;
     }
@@ -191,6 +225,10 @@ int main(int argc, char **argv)
     }
     if (opt.explain)
         setlocale(LC_CTYPE, ""); /* only to tell whether the terminal takes UTF-8 */
+    if (iface) {
+        opt.live = true;
+        return live_capture(iface, filter, &opt, stdout);
+    }
     if (merge) {
         int stdins = 0;
         for (int i = 1; i <= nfiles; i++)

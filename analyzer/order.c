@@ -17,6 +17,7 @@ struct order {
     struct slot *ring;
     size_t cap;       /* a power of two */
     size_t head;      /* ring index of stream `next` */
+    bool as_reported; /* no reordering: emit at submit */
 };
 
 struct order *order_new(order_emit_fn emit, void *arg)
@@ -32,6 +33,14 @@ struct order *order_new(order_emit_fn emit, void *arg)
         free(o);
         return NULL;
     }
+    return o;
+}
+
+struct order *order_new_as_reported(order_emit_fn emit, void *arg)
+{
+    struct order *o = order_new(emit, arg);
+    if (o)
+        o->as_reported = true;
     return o;
 }
 
@@ -76,6 +85,11 @@ static void release_head(struct order *o)
 
 bool order_submit(struct order *o, uint32_t stream, const struct conn_record *rec)
 {
+    if (o->as_reported) {
+        if (rec)
+            o->emit(rec, o->arg);
+        return true;
+    }
     if (stream < o->next)
         return true; /* already released (cannot happen: each stream is submitted once) */
     size_t d = stream - o->next;

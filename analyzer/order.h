@@ -17,6 +17,9 @@ typedef void (*order_emit_fn)(const struct conn_record *rec, void *arg);
 struct order;
 
 struct order *order_new(order_emit_fn emit, void *arg);
+/* The same, but each record is released as soon as it is submitted, in the order the
+ * streams finish (live capture: a connection is printed when it is reported). */
+struct order *order_new_as_reported(order_emit_fn emit, void *arg);
 void order_free(struct order *o);
 
 /* Submit stream's record (copied), or NULL when the stream is not reported (tunnelled).

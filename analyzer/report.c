@@ -12,6 +12,7 @@ struct report {
     enum report_format fmt;
     const char *file;
     bool with_file;
+    bool live;   /* report_set_live */
     char **rows; /* table cells, ROW_COLS per row */
     size_t nrows, caprows;
 };
@@ -21,6 +22,30 @@ static const char *const header[ROW_COLS] = {
     "STREAM", "CLIENT", "SERVER", "HANDSHAKE", "RTT_MS", "SERVER_MS", "CLIENT_MS",
     "STYLE", "INITIATOR", "TIME_WAIT", "DURATION_MS", "NOTES",
 };
+
+/* Live table widths: wide enough for IPv4 endpoints and every name; a longer cell (an
+ * IPv6 endpoint) shifts the rest of its row rather than hold every row back. */
+static const size_t live_widths[ROW_COLS] = {6, 21, 21, 17, 9, 9, 9, 15, 9, 9, 11, 0};
+
+static bool right_aligned(int col) { return col == 0 || (col >= 4 && col <= 6) || col == 10; }
+
+static void print_row(FILE *out, const size_t *w, const char *const *cells)
+{
+    for (int j = 0; j < ROW_COLS; j++) {
+        const char *c = cells[j] ? cells[j] : "?";
+        if (j == ROW_COLS - 1)
+            fprintf(out, "%s\n", c);
+        else
+            fprintf(out, right_aligned(j) ? "%*s  " : "%-*s  ", (int)w[j], c);
+    }
+}
+
+static void free_rows(struct report *r)
+{
+    for (size_t i = 0; i < r->nrows * ROW_COLS; i++)
+        free(r->rows[i]);
+    r->nrows = 0;
+}
 
 struct report *report_new(FILE *out, enum report_format fmt, const char *file, bool with_file)
 {
@@ -252,6 +277,21 @@ void report_conn(const struct conn_record *rec, void *report)
         out_flush(&o);
     } else {
         add_row(r, rec);
+        if (r->live && r->nrows) {
+            print_row(r->out, live_widths, (const char *const *)r->rows);
+            free_rows(r);
+        }
+    }
+    if (r->live)
+        fflush(r->out);
+}
+
+void report_set_live(struct report *r)
+{
+    r->live = true;
+    if (r->fmt == REPORT_TABLE) {
+        print_row(r->out, live_widths, header);
+        fflush(r->out);
     }
 }
 
@@ -269,28 +309,18 @@ static void print_table(struct report *r)
         }
     if (r->with_file)
         fprintf(r->out, "%s:\n", r->file);
-    for (size_t i = 0; i <= r->nrows; i++) {
-        for (int j = 0; j < ROW_COLS; j++) {
-            const char *c = i == 0 ? header[j] : r->rows[(i - 1) * ROW_COLS + j];
-            if (!c)
-                c = "?";
-            bool right = j == 0 || (j >= 4 && j <= 6) || j == 10; /* numbers */
-            if (j == ROW_COLS - 1)
-                fprintf(r->out, "%s\n", c);
-            else
-                fprintf(r->out, right ? "%*s  " : "%-*s  ", (int)w[j], c);
-        }
-    }
+    print_row(r->out, w, header);
+    for (size_t i = 0; i < r->nrows; i++)
+        print_row(r->out, w, (const char *const *)r->rows + i * ROW_COLS);
 }
 
 void report_end(struct report *r, bool print)
 {
     if (!r)
         return;
-    if (print && r->fmt == REPORT_TABLE)
+    if (print && r->fmt == REPORT_TABLE && !r->live)
         print_table(r);
-    for (size_t i = 0; i < r->nrows * ROW_COLS; i++)
-        free(r->rows[i]);
+    free_rows(r);
     free(r->rows);
     free(r);
 }

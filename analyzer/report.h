@@ -15,6 +15,11 @@ struct report;
  * table when with_file is set (several files on the command line). */
 struct report *report_new(FILE *out, enum report_format fmt, const char *file, bool with_file);
 
+/* Live capture: every record is written and flushed at once; the table prints its header
+ * now and each row as it comes, in fixed column widths (live_widths) instead of aligning
+ * at the end. */
+void report_set_live(struct report *r);
+
 /* One connection. JSON is written at once; table rows are kept until report_end() so the
  * columns can be aligned. */
 void report_conn(const struct conn_record *rec, void *report);
