@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""agree-corpus.py PLUGIN.so ANALYZER ALLOWLIST ROOT DIR...
+"""agree-corpus.py [--analyzer-option OPT]... PLUGIN.so ANALYZER ALLOWLIST ROOT DIR|CAPTURE...
 
 The corpus agreement test (issue 16): for every capture directly in each DIR (relative to ROOT),
 runs tcpconn-analyze --json and tshark with the plugin (run-tshark.sh, two passes) and compares,
@@ -13,7 +13,8 @@ fails on a disagreement that is not listed and on a listed one (for the captures
 no longer occurs, so the list stays honest. Stream '*' with field 'capture' stands for "the
 analyzer does not report this capture at all" (exit status 2-5: e.g. a link type it does not
 read); its streams are then not compared one by one.
-Prints every disagreement. Standard library only.
+A CAPTURE argument (relative to ROOT) checks that capture alone; --analyzer-option passes an
+option to tcpconn-analyze (e.g. --idle-timeout 0). Prints every disagreement. Standard library only.
 """
 import json
 import os
@@ -53,11 +54,11 @@ def read_allowlist(path):
     return allowed
 
 
-def compare(plugin_so, analyzer, root, rel, tmp):
+def compare(plugin_so, analyzer, options, root, rel, tmp):
     """Returns ({(capture, stream, field): detail}, streams compared)."""
     path = os.path.join(root, rel)
     found = {}
-    a = subprocess.run([analyzer, "--json", path], capture_output=True, text=True)
+    a = subprocess.run([analyzer, "--json"] + options + [path], capture_output=True, text=True)
     if a.returncode not in (0, 6):
         err = a.stderr.strip().splitlines()
         found[(rel, "*", "capture")] = (f"analyzer exit {a.returncode}: "
@@ -110,23 +111,29 @@ def compare(plugin_so, analyzer, root, rel, tmp):
 
 
 def main():
-    if len(sys.argv) < 6:
+    args, options = sys.argv[1:], []
+    while len(args) >= 2 and args[0] == "--analyzer-option":
+        options.append(args[1])
+        args = args[2:]
+    if len(args) < 5:
         sys.exit(__doc__)
-    plugin_so, analyzer, allowlist, root = sys.argv[1:5]
-    dirs = [d.rstrip("/") for d in sys.argv[5:]]
+    plugin_so, analyzer, allowlist, root = args[:4]
+    dirs = [d.rstrip("/") for d in args[4:]]
     allowed = read_allowlist(allowlist)
     found, captures, streams = {}, 0, 0
     with tempfile.TemporaryDirectory() as tmp:
         for d in dirs:
-            for name in sorted(os.listdir(os.path.join(root, d))):
-                if not name.endswith(CAPTURE_SUFFIXES):
-                    continue
-                rel = f"{d}/{name}"
-                got, n = compare(plugin_so, analyzer, root, rel, tmp)
+            if os.path.isfile(os.path.join(root, d)):
+                rels = [d]
+            else:
+                rels = [f"{d}/{name}" for name in sorted(os.listdir(os.path.join(root, d)))
+                        if name.endswith(CAPTURE_SUFFIXES)]
+            for rel in rels:
+                got, n = compare(plugin_so, analyzer, options, root, rel, tmp)
                 found.update(got)
                 captures += 1
                 streams += n
-    in_scope = {k for k in allowed if os.path.dirname(k[0]) in dirs}
+    in_scope = {k for k in allowed if os.path.dirname(k[0]) in dirs or k[0] in dirs}
     new = sorted(k for k in found if k not in allowed)
     listed = sorted(k for k in found if k in allowed)
     gone = sorted(in_scope - set(found))
