@@ -7,7 +7,7 @@
 # built at run time from the deb stanzas of /etc/apt/sources.list.d/*.sources and the deb lines
 # of /etc/apt/sources.list (so no archive host is written here), and apt-get uses private lists
 # and cache directories. Then the captures with TCP that tshark reads are copied (select.sh).
-# Needs apt-get, dpkg-source, tshark. Network: the configured Debian mirrors only.
+# Needs apt-get, tar, tshark (no dpkg-source: only upstream tarballs are read). Network: the configured Debian mirrors only.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 work=${1:-$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-corpus.XXXXXX")}
