@@ -70,6 +70,7 @@ enum decode_result tunnel_udp(uint16_t sport, uint16_t dport, struct bytes b,
                               struct decoded_packet *pkt, int depth);
 enum decode_result tunnel_mpls(struct bytes b, struct decoded_packet *pkt, int depth);
 enum decode_result tunnel_pppoe(struct bytes b, struct decoded_packet *pkt, int depth);
+enum decode_result tunnel_ppp_hdlc(struct bytes b, struct decoded_packet *pkt, int depth);
 enum decode_result tunnel_ip_in_ip(uint8_t proto, struct bytes b, struct decoded_packet *pkt,
                                    int depth);
 

@@ -120,9 +120,9 @@ static void tcp_timestamp_option(const uint8_t *opt, size_t len, struct tcpconn_
     }
 }
 
-/* A complete TCP header th of hlen bytes (checked: 20 <= hlen <= captured bytes and
- * ip_payload_len) -> pkt's ports and segment. */
-static void tcp_fill(const uint8_t *th, size_t hlen, size_t ip_payload_len,
+/* A TCP header th of hlen bytes (checked: 20 <= hlen <= ip_payload_len; its 20 fixed
+ * bytes captured, its options too when options_captured) -> pkt's ports and segment. */
+static void tcp_fill(const uint8_t *th, size_t hlen, bool options_captured, size_t ip_payload_len,
                      struct decoded_packet *pkt)
 {
     struct tcpconn_segment *s = &pkt->seg;
@@ -133,6 +133,11 @@ static void tcp_fill(const uint8_t *th, size_t hlen, size_t ip_payload_len,
     s->flags = th[13];
     s->window = be16(th + 14);
     s->payload_len = (uint32_t)(ip_payload_len - hlen);
+    if (!options_captured) {
+        s->has_ts = false;
+        s->tsval = s->tsecr = 0;
+        return;
+    }
     if (hlen == 32 && be32(th + 20) == 0x0101080a) {
         /* NOP, NOP, timestamps and nothing else: what tcp_timestamp_option finds, without
          * its loop (most segments of a connection that uses timestamps look like this) */
@@ -181,12 +186,10 @@ static enum decode_result tcp(struct bytes b, size_t ip_payload_len, struct deco
     if (ip_payload_len < hlen)
         return decode_malformed(pkt, "IP length leaves %zu bytes for a %zu-byte TCP header",
                                 ip_payload_len, hlen);
-    if (b.cap < hlen)
-        return decode_malformed(pkt,
-                                "TCP options cut by snaplen (%zu of %zu header bytes captured)",
-                                b.cap, hlen);
     pkt->numbered = pkt->no_bases = false;
-    tcp_fill(b.p, hlen, ip_payload_len, pkt);
+    /* Options cut by the snap length: the fixed header is all a segment needs, and
+     * Wireshark (so the plugin) analyses it too, without its timestamps. */
+    tcp_fill(b.p, hlen, b.cap >= hlen, ip_payload_len, pkt);
     return DECODE_TCP;
 }
 
@@ -341,7 +344,8 @@ bool decode_supported_dlt(int dlt)
     case DLT_IPV4:
     case DLT_IPV6:
     case DLT_NULL:
-    case DLT_LOOP: return true;
+    case DLT_LOOP:
+    case DLT_PPP: return true;
     default: return false;
     }
 }
@@ -389,7 +393,7 @@ ethernet_ipv4_tcp(const uint8_t *p, size_t cap, size_t wire, struct decoded_pack
     memcpy(pkt->src, ip + 12, 4);
     memcpy(pkt->dst, ip + 16, 4);
     pkt->seg.ip_id = be16(ip + 4);
-    tcp_fill(th, hlen, len, pkt);
+    tcp_fill(th, hlen, true, len, pkt);
     return true;
 }
 
@@ -453,6 +457,7 @@ enum decode_result decode_frame(int dlt, const uint8_t *data, size_t caplen, siz
             return decode_malformed(pkt, "Linux cooked (SLL2) header cut by snaplen");
         return decode_ethertype(be16(b.p), skip(b, 20), pkt, 0);
     case DLT_RAW: return decode_ip_by_version(b, pkt, 0);
+    case DLT_PPP: return tunnel_ppp_hdlc(b, pkt, 0);
     case DLT_IPV4: return decode_ipv4(b, pkt, 0);
     case DLT_IPV6: return decode_ipv6(b, pkt, 0);
     case DLT_NULL:

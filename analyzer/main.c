@@ -26,7 +26,7 @@ static const char usage[] =
     "Names each TCP connection's teardown style and splits its handshake RTT into the\n"
     "capture point -> server leg (server_rtt) and the capture point -> client leg\n"
     "(client_rtt). Reads pcap and pcapng (Ethernet with VLAN tags, Linux cooked SLL/SLL2,\n"
-    "raw IP, BSD loopback; IPv4 and IPv6). Connections are numbered as Wireshark 4.0's\n"
+    "raw IP, BSD loopback, PPP; IPv4 and IPv6). Connections are numbered as Wireshark 4.0's\n"
     "tcp.stream and printed in that order.\n"
     "\n"
     "Options:\n"

@@ -53,10 +53,11 @@ static enum decode_result ppp(struct bytes b, struct decoded_packet *pkt, int de
     }
 }
 
-/* PPP in HDLC-like framing, GRE type 0x880b (packet-ppp.c, dissect_ppp_hdlc): a Cisco
+/* PPP in HDLC-like framing, GRE type 0x880b and link type PPP (packet-ppp.c,
+ * dissect_ppp_hdlc, which Wireshark also registers for WTAP_ENCAP_PPP): a Cisco
  * HDLC header when the first byte is 0x0f or 0x8f, else an optional 0xff 0x03 address and
  * control field (no FCS by default) before the protocol field. */
-static enum decode_result ppp_hdlc(struct bytes b, struct decoded_packet *pkt, int depth)
+enum decode_result tunnel_ppp_hdlc(struct bytes b, struct decoded_packet *pkt, int depth)
 {
     if (b.cap < 1)
         return cut_short(pkt, "PPP header", b.cap, 1);
@@ -228,7 +229,7 @@ enum decode_result tunnel_gre(struct bytes b, struct decoded_packet *pkt, int de
         return decode_ethernet(b, pkt, depth);
     case 0x8847:
     case 0x8848: return tunnel_mpls(b, pkt, depth);
-    case 0x880b: return ppp_hdlc(b, pkt, depth);
+    case 0x880b: return tunnel_ppp_hdlc(b, pkt, depth);
     case 0x88be: return erspan(b, pkt, depth, flags & 0x1000);
     case 0x22eb: return erspan(b, pkt, depth, true);
     default: return DECODE_NOT_TCP;
