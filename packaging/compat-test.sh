@@ -6,9 +6,11 @@
 #
 # debootstraps a minimal root of SUITE (cached as /tmp/tcpconn-debootstrap-SUITE.tar, shared with
 # fresh-machine-test.sh), installs the build and test packages in it, copies this repository's
-# committed HEAD (git archive: commit first), configures and builds with the project's
-# -Wall -Wextra -Werror, and runs the whole ctest suite inside the root as root (the plugin's
-# tshark tests drop to uid 65534 themselves). The last line is
+# committed HEAD (git archive: commit first), configures and builds with -DTCPCONN_WERROR=ON
+# (-Wall -Wextra -Werror), and runs the whole ctest suite inside the root as root (the plugin's
+# tshark tests drop to uid 65534 themselves; label plugin includes the "tcpconn" configuration
+# profile's tests, plugin.profile.*: its columns, filter buttons and coloring rules on that
+# Wireshark). The last line is
 #   compat-test: SUITE: Wireshark X.Y.Z: PASS|FAIL (...counts...)
 # and the exit status is 0 only on PASS. The Debian mirror is taken from this machine's apt
 # sources. Takes a few minutes; not run by CI (too slow for it). Results: docs/COMPATIBILITY.md.
@@ -68,7 +70,7 @@ echo "== $suite: source: $(git -C "$here" rev-parse --short HEAD)" | tee -a "$lo
 fail() { echo "compat-test: $suite: Wireshark ${tsver:-?}: FAIL ($*)"; exit 1; }
 
 echo "== $suite: configure and build" | tee -a "$log"
-if ! in_root 'cd /src && cmake -S . -B build && cmake --build build -j2' >>"$log" 2>&1; then
+if ! in_root 'cd /src && cmake -S . -B build -DTCPCONN_WERROR=ON && cmake --build build -j2' >>"$log" 2>&1; then
     grep -E 'error|warning' "$log" | head -n 40
     fail "build"
 fi

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build the Debian package from BUILD_DIR, install it with dpkg -i, and check that plain
-# tshark (as root: no personal plugins) loads the plugin from Wireshark's global folder and
-# that tcpconn-analyze runs from PATH. Then remove the package again.
+# tshark (as root: no personal plugins) loads the plugin from Wireshark's global folder, that the
+# "tcpconn" configuration profile is in the global profiles folder, and that tcpconn-analyze runs
+# from PATH. Then remove the package again.
 #   sudo packaging/deb-test.sh [BUILD_DIR]        (default: build)
 set -eu
 cd "$(dirname "$0")/.."
@@ -28,6 +29,14 @@ check "tshark shows a three-way close" \
 check "tcpconn-analyze runs from PATH" "[ \"\$(command -v tcpconn-analyze)\" = /usr/bin/tcpconn-analyze ]"
 check "tcpconn-analyze reads a capture" \
       "tcpconn-analyze -q --json testdata/three-way-client-close.pcap | grep -q '\"style\":\"three-way\"'"
+profiles=$(tshark -G folders 2>/dev/null | sed -n 's/^Global configuration:[[:space:]]*//p')/profiles
+check "the tcpconn profile is in the global profiles folder" \
+      "dpkg -L tcpconn | grep -qx '$profiles/tcpconn/preferences'"
+# (HOME in a temporary folder: tshark -C copies a global profile into the personal folder.)
+home=$(mktemp -d)
+check "tshark -C tcpconn shows the profile's columns" \
+      "HOME=$home tshark -C tcpconn -n -r testdata/three-way-client-close.pcap 2>/dev/null | grep -q 'final ACK (3/3) three-way client'"
+rm -rf "$home"
 check "the man page is installed" "[ -f /usr/share/man/man1/tcpconn-analyze.1.gz ]"
 check "the version is the project's" \
       "tcpconn-analyze --version | grep -q \"\$(dpkg-query -W -f='\${Version}' tcpconn)\""

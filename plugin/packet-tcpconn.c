@@ -43,6 +43,12 @@ static int dissect_tcpconn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     return tvb_captured_length(tvb);
 }
 
+/* Milliseconds with three decimals (microseconds), so that a column of them lines up. */
+static void format_ms(char *buf, double ms)
+{
+    snprintf(buf, ITEM_LABEL_LENGTH, "%.3f", ms);
+}
+
 static void tcpconn_init_routine(void)
 {
     tcpconn_table_init();
@@ -115,6 +121,18 @@ void proto_register_tcpconn(void)
           { "Handshake RTT", "tcpconn.handshake.rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
             "From the SYN to the client's acknowledgment of the SYN/ACK: the server RTT plus the client RTT.",
             HFILL } },
+        { &tcpconn_hf.hs_server_rtt_ms,
+          { "Server RTT (ms)", "tcpconn.handshake.server_rtt_ms", FT_DOUBLE, BASE_CUSTOM, CF_FUNC(format_ms), 0x0,
+            "The server RTT (tcpconn.handshake.server_rtt) in milliseconds, as a number: for a packet-list column "
+            "or a filter such as tcpconn.handshake.server_rtt_ms > 100.", HFILL } },
+        { &tcpconn_hf.hs_client_rtt_ms,
+          { "Client RTT (ms)", "tcpconn.handshake.client_rtt_ms", FT_DOUBLE, BASE_CUSTOM, CF_FUNC(format_ms), 0x0,
+            "The client RTT (tcpconn.handshake.client_rtt) in milliseconds, as a number: for a packet-list column "
+            "or a filter such as tcpconn.handshake.client_rtt_ms > 100.", HFILL } },
+        { &tcpconn_hf.hs_slow,
+          { "Slow handshake", "tcpconn.handshake.slow", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Present (true) when the handshake RTT is above the slow_handshake_ms preference (the expert item "
+            "tcpconn.slow_handshake marks the packet that completed such a handshake).", HFILL } },
         { &tcpconn_hf.hs_rtt_ambiguous,
           { "RTT ambiguous", "tcpconn.handshake.rtt_ambiguous", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "Present (true) when retransmissions make it uncertain which transmission of the SYN or SYN/ACK was answered "

@@ -43,6 +43,9 @@ struct tcpconn_hfs {
     int hs_server_rtt;
     int hs_client_rtt;
     int hs_rtt;
+    int hs_server_rtt_ms;   /* the legs again, as numbers of milliseconds (for columns) */
+    int hs_client_rtt_ms;
+    int hs_slow;            /* handshake RTT above the slow_handshake_ms preference */
     int hs_rtt_ambiguous;
     int hs_syn_retrans;
     int hs_synack_retrans;

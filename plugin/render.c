@@ -52,6 +52,21 @@ static proto_item *add_time(proto_tree *tree, int hf, tvbuff_t *tvb, uint64_t ns
     return pi;
 }
 
+/* The same time as a number of milliseconds: a column of FT_RELATIVE_TIME shows seconds. */
+static proto_item *add_ms(proto_tree *tree, int hf, tvbuff_t *tvb, uint64_t ns)
+{
+    if (ns == TCPCONN_NO_TIME)
+        return NULL;
+    proto_item *pi = proto_tree_add_double(tree, hf, tvb, 0, 0, (double)ns / 1e6);
+    proto_item_set_generated(pi);
+    return pi;
+}
+
+static bool handshake_is_slow(const struct tcpconn_summary *sum)
+{
+    return sum->rtt_ns != TCPCONN_NO_TIME && sum->rtt_ns > (uint64_t)tcpconn_prefs.slow_handshake_ms * 1000000u;
+}
+
 static proto_item *add_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *s)
 {
     proto_item *pi = proto_tree_add_string(tree, hf, tvb, 0, 0, s);
@@ -134,6 +149,10 @@ static void add_connection_subtree(proto_tree *tree, tvbuff_t *tvb, const struct
     add_time(ct, tcpconn_hf.hs_server_rtt, tvb, sum->server_rtt_ns);
     add_time(ct, tcpconn_hf.hs_client_rtt, tvb, sum->client_rtt_ns);
     add_time(ct, tcpconn_hf.hs_rtt, tvb, sum->rtt_ns);
+    add_ms(ct, tcpconn_hf.hs_server_rtt_ms, tvb, sum->server_rtt_ns);
+    add_ms(ct, tcpconn_hf.hs_client_rtt_ms, tvb, sum->client_rtt_ns);
+    if (handshake_is_slow(sum))
+        add_bool(ct, tcpconn_hf.hs_slow, tvb, true);
     if (sum->handshake_known) {
         /* Flags are present only when true, so that `-Y tcpconn.roles_inferred` selects. */
         if (sum->rtt_ambiguous)
@@ -238,8 +257,7 @@ static void add_expert(const struct tcpconn_render_ctx *ctx, proto_item *pi,
         expert_add_info(pinfo, pi, &tcpconn_ei.synack_retransmission);
         break;
     case TCPCONN_ROLE_HANDSHAKE_ACK:
-        if (sum->rtt_ns != TCPCONN_NO_TIME &&
-            sum->rtt_ns > (uint64_t)tcpconn_prefs.slow_handshake_ms * 1000000u)
+        if (handshake_is_slow(sum))
             expert_add_info_format(pinfo, pi, &tcpconn_ei.slow_handshake,
                                    "Slow handshake: RTT %.3f ms is above %u ms",
                                    (double)sum->rtt_ns / 1e6, (unsigned)tcpconn_prefs.slow_handshake_ms);

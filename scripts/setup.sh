@@ -6,6 +6,9 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libpcap-dev wireshark-dev tshark tcpdump jq python3 util-linux time"
 # Fuzzing (tests/fuzz, CI smoke run): clang with libFuzzer.
 PACKAGES="$PACKAGES clang libfuzzer-14-dev libclang-rt-14-dev"
+# Wireshark's source checks on plugin/ (packaging/wireshark-checks.sh, CI): dpkg-source, perl, and
+# a word list for the spelling check.
+PACKAGES="$PACKAGES dpkg-dev perl wamerican-large"
 # For regenerating testdata/ (testdata/gen/): network namespaces, scapy, nmap (the SYN scan).
 PACKAGES="$PACKAGES iproute2 ethtool python3-scapy nmap"
 

@@ -46,7 +46,11 @@ static void write_file(const char *dir, const char *base, unsigned n, const uint
                        const uint8_t *b, size_t blen)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s-%04u", dir, base, n);
+    int len = snprintf(path, sizeof path, "%s/%s-%04u", dir, base, n);
+    if (len < 0 || (size_t)len >= sizeof path) { /* a cut path would write the seed somewhere else */
+        fprintf(stderr, "mkseeds: output path too long: %s/%s-%04u\n", dir, base, n);
+        exit(1);
+    }
     FILE *fp = fopen(path, "wb");
     if (!fp) {
         perror(path);

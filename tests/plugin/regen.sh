@@ -16,3 +16,6 @@ grep -v '^[[:space:]]*#' "$here/TESTLIST" | while read -r name capture flags; do
         echo "wrote tests/plugin/golden/$name.$mode.tsv ($(($(wc -l <"$out") - 1)) packets)"
     done
 done
+# The "tcpconn" profile's columns (tests/plugin/profile.py columns).
+python3 "$here/profile.py" columns "$plugin" "$root/packaging/profile/tcpconn" \
+    "$root/testdata/three-way-client-close.pcap" "$here/golden/profile.three-way-client-close.txt" --write

@@ -5,7 +5,8 @@
 # loads personal plugins for root, so when run as root this drops to uid/gid 65534
 # (nobody) with a private HOME in a temporary directory that nobody can read; capture
 # files named in the arguments must be readable by that user (they are, under /work).
-# Output and exit status are tshark's.
+# Output and exit status are tshark's. TCPCONN_TSHARK_PROFILE=DIR installs DIR as the personal
+# configuration profile "tcpconn" in that HOME (tests/plugin/profile.sh).
 set -eu
 { # one block, parsed whole before it runs (safe against edits during a test run)
 plugin=$1
@@ -19,6 +20,11 @@ ver=$(sh "$(dirname "$0")/../wireshark-version.sh")
 dir="$tmp/.local/lib/wireshark/plugins/$ver/epan"
 mkdir -p "$dir" "$tmp/.config/wireshark"
 cp "$plugin" "$dir/tcpconn.so"
+# TCPCONN_TSHARK_PROFILE=DIR: that configuration profile, as the personal profile "tcpconn" (-C tcpconn).
+if [ -n "${TCPCONN_TSHARK_PROFILE:-}" ]; then
+    mkdir -p "$tmp/.config/wireshark/profiles"
+    cp -R "$TCPCONN_TSHARK_PROFILE" "$tmp/.config/wireshark/profiles/tcpconn"
+fi
 
 # A tcpconn.so installed in the global plugin folder would win over the personal one
 # ("found in multiple directories"). WIRESHARK_PLUGIN_DIR (honoured for unprivileged
