@@ -40,6 +40,7 @@ struct pcapng {
     char deferred[PCAPNG_ERRLEN]; /* damage met by pcapng_open after the section header */
     int *first_dlts;
     size_t nfirst;
+    uint64_t last_ns; /* the time of simple packet blocks, which have none */
 };
 
 static uint16_t rd16(const struct pcapng *ng, const uint8_t *p)
@@ -230,7 +231,7 @@ static int packet(struct pcapng *ng, struct pcapng_packet *p, char *err)
             cap = ng->len - 4;
         if (i->snaplen && cap > i->snaplen)
             cap = i->snaplen;
-        *p = (struct pcapng_packet){.time_ns = 0, .data = b + 4, .caplen = cap,
+        *p = (struct pcapng_packet){.time_ns = ng->last_ns, .data = b + 4, .caplen = cap,
                                     .wirelen = rd32(ng, b), .dlt = i->dlt};
         return 1;
     }
@@ -248,6 +249,7 @@ static int packet(struct pcapng *ng, struct pcapng_packet *p, char *err)
     uint64_t ts = (uint64_t)rd32(ng, b + 4) << 32 | rd32(ng, b + 8);
     *p = (struct pcapng_packet){.time_ns = to_ns(i, ts), .data = b + 20, .caplen = cap,
                                 .wirelen = rd32(ng, b + 16), .dlt = i->dlt};
+    ng->last_ns = p->time_ns;
     return 1;
 bad:
     if (!*err)
