@@ -40,6 +40,21 @@ static bool pcapng_detect(FILE *fp)
     return c == 0x0A;
 }
 
+/* What Wireshark also reads but this reader does not (README), named by the next byte of
+ * fp (left unread): the first byte of zstd's and LZ4's frame magic, which no pcap's has. */
+static const char *compressed_by(FILE *fp)
+{
+    int c = getc(fp);
+    if (c == EOF)
+        return NULL;
+    ungetc(c, fp);
+    if (c == 0x28)
+        return "zstd-compressed? only gzip is read here: zstd -dc FILE | tcpconn-analyze -";
+    if (c == 0x04)
+        return "LZ4-compressed? only gzip is read here: lz4 -dc FILE | tcpconn-analyze -";
+    return NULL;
+}
+
 static void close_input(FILE *fp)
 {
     if (fp != stdin)
@@ -123,9 +138,12 @@ int capture_open(const char *path, FILE *fp, struct capture **out)
     if (pcapng_detect(fp)) {
         rc = open_pcapng(c, fp);
     } else {
+        const char *packed = compressed_by(fp);
         c->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
         if (!c->pcap) {
-            const char *why = c->gz && gunzip_error(c->gz)[0] ? gunzip_error(c->gz) : errbuf;
+            const char *why = c->gz && gunzip_error(c->gz)[0] ? gunzip_error(c->gz)
+                              : packed                         ? packed
+                                                               : errbuf;
             fprintf(stderr, "tcpconn-analyze: %s: not a pcap or pcapng capture: %s\n", path, why);
             close_input(fp);
             free(c->readbuf);
