@@ -85,8 +85,8 @@ static int open_pcapng(struct capture *c, FILE *fp)
     c->ng = pcapng_open(fp, err);
     if (!c->ng) {
         const char *why = c->gz && gunzip_error(c->gz)[0] ? gunzip_error(c->gz) : err;
-        close_input(fp);
         fprintf(stderr, "tcpconn-analyze: %s: not a pcap or pcapng capture: %s\n", c->path, why);
+        close_input(fp); /* after: why may be the decompressor's, freed with fp */
         return EXIT_NOT_CAPTURE;
     }
     c->ngfp = fp;

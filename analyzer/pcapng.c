@@ -192,7 +192,7 @@ static uint64_t to_ns(const struct iface *i, uint64_t ts)
         uint64_t sec = e < 64 ? ts >> e : 0;
         uint64_t frac = e < 64 ? ts & ((UINT64_C(1) << e) - 1) : ts;
         if (e > 30) { /* keep frac * 10^9 within 64 bits */
-            frac >>= e - 30;
+            frac = e - 30 < 64 ? frac >> (e - 30) : 0;
             e = 30;
         }
         ns = sec * 1000000000u + ((frac * 1000000000u) >> e);
