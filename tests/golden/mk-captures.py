@@ -191,6 +191,22 @@ def multi_interface():
         f.write(gzip.compress(out, mtime=0))
 
 
+def tsoffset_tsresol():
+    """One connection seen on two interfaces (client's packets on one, server's on the other):
+    interface 0 counts milliseconds from an if_tsoffset 5 s earlier, interface 1 microseconds
+    from the epoch. Right legs (10 ms each) only if both are applied."""
+    e, t0 = "<", 1700000000 * 10**6  # microseconds
+    out = pcapng_block(e, 0x0A0D0D0A, struct.pack(e + "IHHq", 0x1A2B3C4D, 1, 0, -1))
+    out += pcapng_idb(e, 1, 65535, tsresol=3, tsoffset=1699999995) + pcapng_idb(e, 1, 65535)
+    for j, (fc, l4) in enumerate(conn(41030)):
+        t_us = t0 + j * 10000
+        data = raw(eth(fc, ip4(fc, l4)))
+        ifid, t = (0, (t_us - 1699999995 * 10**6) // 1000) if fc else (1, t_us)
+        out += pcapng_block(e, 6, struct.pack(e + "IIIII", ifid, t >> 32, t & 0xFFFFFFFF, len(data),
+                                              len(data)) + data)
+    open(os.path.join(HERE, "pcapng-tsoffset.pcapng"), "wb").write(out)
+
+
 def ip_headers():
     """IPv4 options, IPv6 extension headers; fragments are skipped and counted."""
     clk = Clock()
@@ -339,3 +355,4 @@ if __name__ == "__main__":
     stream_rule()
     tunnels_malformed()
     multi_interface()
+    tsoffset_tsresol()
