@@ -1,4 +1,5 @@
-/* capture: libpcap file reading (see capture.h). */
+/* capture: capture file reading, pcap through libpcap, pcapng through pcapng.c, either
+ * optionally gzip-compressed (see capture.h, docs/READER.md). */
 #include "capture.h"
 
 #include <errno.h>
