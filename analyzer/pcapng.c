@@ -12,6 +12,10 @@ enum {
     BLOCK_PB = 2, /* obsolete packet block */
     BLOCK_SPB = 3,
     BLOCK_EPB = 6,
+    /* frames in Wireshark 4.0's numbering, though not packets */
+    BLOCK_SYSTEMD_JOURNAL = 9,
+    BLOCK_CUSTOM = 0x00000BAD,
+    BLOCK_CUSTOM_NOCOPY = 0x40000BAD,
     OPT_END = 0,
     OPT_IF_TSRESOL = 9,
     OPT_IF_TSOFFSET = 14,
@@ -128,9 +132,15 @@ static int read_block(struct pcapng *ng, char *err)
     return 1;
 }
 
+static bool is_other_record(uint32_t type)
+{
+    return type == BLOCK_SYSTEMD_JOURNAL || type == BLOCK_CUSTOM || type == BLOCK_CUSTOM_NOCOPY;
+}
+
+/* The blocks that are frames (tshark numbers them; the rest are skipped). */
 static bool is_packet_block(uint32_t type)
 {
-    return type == BLOCK_EPB || type == BLOCK_SPB || type == BLOCK_PB;
+    return type == BLOCK_EPB || type == BLOCK_SPB || type == BLOCK_PB || is_other_record(type);
 }
 
 static int section_header(struct pcapng *ng, char *err)
@@ -223,6 +233,11 @@ static int packet(struct pcapng *ng, struct pcapng_packet *p, char *err)
 {
     const uint8_t *b = ng->buf;
     const struct iface *i;
+    if (is_other_record(ng->type)) { /* counted, as tshark numbers them; never IP */
+        *p = (struct pcapng_packet){.time_ns = ng->last_ns, .data = b, .caplen = ng->len,
+                                    .wirelen = ng->len, .dlt = -1};
+        return 1;
+    }
     if (ng->type == BLOCK_SPB) {
         if (ng->len < 4 || !(i = packet_iface(ng, 0, err)))
             goto bad;

@@ -1,8 +1,9 @@
 /* pcapng: a pcapng reader that, unlike libpcap, reads files whose interfaces differ in link
  * type or snapshot length (what `dumpcap -i eth0 -i wlan0` writes), as Wireshark does.
  *
- * Every packet block (enhanced, simple, obsolete) is one packet, in file order; other
- * blocks are skipped. Several sections are read, each with its own byte order and
+ * Every packet block (enhanced, simple, obsolete) is one packet, in file order, and so are
+ * systemd journal export and custom blocks (Wireshark 4.0 numbers them as frames; link
+ * type -1, none); other blocks are skipped. Several sections are read, each with its own byte order and
  * interfaces. Timestamps honour each interface's if_tsresol and if_tsoffset.
  * docs/READER.md says why this exists next to libpcap.
  */

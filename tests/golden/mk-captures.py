@@ -142,7 +142,8 @@ def pcapng_idb(e, linktype, snaplen, tsresol=None, tsoffset=None):
 def multi_interface():
     """What `dumpcap -i a -i b` writes, and more: one pcapng whose interfaces differ in link
     type, snapshot length and timestamp resolution (libpcap refuses it), then a second
-    section in the other byte order with its own interface and an obsolete packet block."""
+    section in the other byte order with its own interface, an obsolete packet block, and
+    blocks that are not packets (a systemd journal entry, which tshark numbers as a frame)."""
     # (linktype, snaplen, if_tsresol, if_tsoffset, wrap, client port, IPv6)
     ifaces = [(1, 262144, None, None, lambda fc, p: eth(fc, p), 41020, False),
               (113, 96, 9, None, lambda fc, p: Raw(struct.pack(">HHH8sH", 0 if fc else 4, 1, 6,
@@ -180,6 +181,11 @@ def multi_interface():
     for j, (fc, l4) in enumerate(conn(41023)):
         t = t0 + 200000 + j * 10000
         data = raw(eth(fc, ip4(fc, l4)))
+        if j == 2:  # blocks between packets: a systemd journal entry (a frame to tshark),
+            # decryption secrets and a custom block (skipped)
+            out += pcapng_block(e, 9, b"__REALTIME_TIMESTAMP=1700000000215000\nMESSAGE=tcpconn\n")
+            out += pcapng_block(e, 0x0A, struct.pack(e + "II", 0x544C534B, 4) + b"abcd")
+            out += pcapng_block(e, 0x00000BAD, struct.pack(e + "I", 32473) + b"custom")
         if j == 3:  # the obsolete packet block (type 2): 16-bit interface and drops
             out += pcapng_block(e, 2, struct.pack(e + "HHIIII", 0, 0, t >> 32, t & 0xFFFFFFFF,
                                                   len(data), len(data)) + data)
