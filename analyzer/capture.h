@@ -1,4 +1,5 @@
-/* capture: read the records of one pcap/pcapng file with libpcap.
+/* capture: read the records of one pcap/pcapng file (libpcap for pcap, pcapng.c for pcapng,
+ * either possibly gzip-compressed: docs/READER.md).
  *
  * Every record is one frame, numbered from 1 as Wireshark numbers them. Timestamps are
  * read with nanosecond precision. Errors are reported on stderr naming the file (and the

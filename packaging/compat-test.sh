@@ -56,7 +56,7 @@ log=$root/compat.log
 echo "== $suite: packages" | tee "$log"
 # The mirror may be a snapshot whose Release file has expired (seen with sid): do not reject it.
 in_root 'apt-get -o Acquire::Check-Valid-Until=false update -q && apt-get install -y -q --no-install-recommends \
-    build-essential cmake pkg-config libpcap-dev wireshark-dev tshark jq python3 util-linux' >>"$log" 2>&1 ||
+    build-essential cmake pkg-config libpcap-dev zlib1g-dev wireshark-dev tshark jq python3 util-linux' >>"$log" 2>&1 ||
     { tail -n 30 "$log"; echo "compat-test: $suite: FAIL (package installation)"; exit 1; }
 wsver=$(in_root "dpkg-query -W -f='\${Version}' tshark")
 tsver=$(in_root 'tshark -v 2>/dev/null' | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p')

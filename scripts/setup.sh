@@ -3,7 +3,7 @@
 # Installs only what is missing; uses sudo when not run as root.
 set -eu
 
-PACKAGES="build-essential cmake pkg-config libpcap-dev wireshark-dev tshark tcpdump jq python3 util-linux time"
+PACKAGES="build-essential cmake pkg-config libpcap-dev zlib1g-dev wireshark-dev tshark tcpdump jq python3 util-linux time"
 # Fuzzing (tests/fuzz, CI smoke run): clang with libFuzzer.
 PACKAGES="$PACKAGES clang libfuzzer-14-dev libclang-rt-14-dev"
 # Wireshark's source checks on plugin/ (packaging/wireshark-checks.sh, CI): dpkg-source, perl, and

@@ -6,6 +6,7 @@ link types, IPv4 options and IPv6 extension headers, fragments, tunnels, ICMP er
 quoting TCP, and Wireshark's tcp.stream rule on reused ports. Run with Debian's python
 (scapy): /usr/bin/python3 tests/golden/mk-captures.py. Deterministic: fixed times, MACs.
 """
+import gzip
 import os
 import struct
 
@@ -118,6 +119,98 @@ def write_pcapng_ns(name, records):
     for t, data in records:
         out += block(6, struct.pack("<IIIII", 0, t >> 32, t & 0xFFFFFFFF, len(data), len(data)) + data)
     open(os.path.join(HERE, name), "wb").write(out)
+
+
+def pcapng_block(e, btype, body):
+    """One pcapng block in byte order e ("<" or ">")."""
+    body += b"\0" * (-len(body) % 4)
+    n = 12 + len(body)
+    return struct.pack(e + "II", btype, n) + body + struct.pack(e + "I", n)
+
+
+def pcapng_idb(e, linktype, snaplen, tsresol=None, tsoffset=None):
+    opts = b""
+    if tsresol is not None:
+        opts += struct.pack(e + "HHB3x", 9, 1, tsresol)
+    if tsoffset is not None:
+        opts += struct.pack(e + "HHq", 14, 8, tsoffset)
+    if opts:
+        opts += struct.pack(e + "HH", 0, 0)
+    return pcapng_block(e, 1, struct.pack(e + "HHI", linktype, 0, snaplen) + opts)
+
+
+def multi_interface():
+    """What `dumpcap -i a -i b` writes, and more: one pcapng whose interfaces differ in link
+    type, snapshot length and timestamp resolution (libpcap refuses it), then a second
+    section in the other byte order with its own interface, an obsolete packet block, and
+    blocks that are not packets (a systemd journal entry, which tshark numbers as a frame)."""
+    # (linktype, snaplen, if_tsresol, if_tsoffset, wrap, client port, IPv6)
+    ifaces = [(1, 262144, None, None, lambda fc, p: eth(fc, p), 41020, False),
+              (113, 96, 9, None, lambda fc, p: Raw(struct.pack(">HHH8sH", 0 if fc else 4, 1, 6,
+                                                                  b"\2\0\0\0\0\1\0\0", 0x86DD) + raw(p)), 41021, True),
+              (101, 65535, 0x94, None, lambda fc, p: Raw(raw(p)), 41022, False),  # 2^-20 s units
+              (147, 65535, None, None, None, None, False)]  # LINKTYPE_USER0: not read, non-IP
+    t0 = 1700000000 * 10**6  # microseconds
+    e = "<"
+    out = pcapng_block(e, 0x0A0D0D0A, struct.pack(e + "IHHq", 0x1A2B3C4D, 1, 0, -1))
+    out += b"".join(pcapng_idb(e, lt, snap, res, off) for lt, snap, res, off, *_ in ifaces)
+
+    def epb(e, ifid, t_us, data, snaplen, res):
+        if res is None:
+            t = t_us
+        elif res & 0x80:
+            t = (t_us << (res & 0x7F)) // 10**6
+        else:
+            t = t_us * 10 ** (res - 6)
+        cap = data[:snaplen]
+        return pcapng_block(e, 6, struct.pack(e + "IIIII", ifid, t >> 32, t & 0xFFFFFFFF, len(cap),
+                                              len(data)) + cap)
+    recs = []
+    for k, (lt, snap, res, off, wrap, cport, v6) in enumerate(ifaces):
+        if wrap is None:
+            recs.append((t0 + 5000 + k, epb(e, k, t0 + 5000 + k, b"\x55" * 40, snap, res)))
+            continue
+        for j, (fc, l4) in enumerate(conn(cport)):
+            t = t0 + j * 10000 + k * 1000
+            recs.append((t, epb(e, k, t, raw(wrap(fc, ip6(fc, l4) if v6 else ip4(fc, l4))), snap, res)))
+    out += b"".join(r for _, r in sorted(recs, key=lambda r: r[0]))
+    # a second section, big-endian: interface 0 is new (Ethernet, snaplen 65535)
+    e = ">"
+    out += pcapng_block(e, 0x0A0D0D0A, struct.pack(e + "IHHq", 0x1A2B3C4D, 1, 0, -1))
+    out += pcapng_idb(e, 1, 65535)
+    for j, (fc, l4) in enumerate(conn(41023)):
+        t = t0 + 200000 + j * 10000
+        data = raw(eth(fc, ip4(fc, l4)))
+        if j == 2:  # blocks between packets: a systemd journal entry (a frame to tshark),
+            # decryption secrets and a custom block (skipped)
+            out += pcapng_block(e, 9, b"__REALTIME_TIMESTAMP=1700000000215000\nMESSAGE=tcpconn\n")
+            out += pcapng_block(e, 0x0A, struct.pack(e + "II", 0x544C534B, 4) + b"abcd")
+            out += pcapng_block(e, 0x00000BAD, struct.pack(e + "I", 32473) + b"custom")
+        if j == 3:  # the obsolete packet block (type 2): 16-bit interface and drops
+            out += pcapng_block(e, 2, struct.pack(e + "HHIIII", 0, 0, t >> 32, t & 0xFFFFFFFF,
+                                                  len(data), len(data)) + data)
+        else:
+            out += epb(e, 0, t, data, 65535, None)
+    open(os.path.join(HERE, "pcapng-multi-interface.pcapng"), "wb").write(out)
+    # the same, gzip-compressed (mtime 0: the same bytes on every run)
+    with open(os.path.join(HERE, "pcapng-multi-interface.pcapng.gz"), "wb") as f:
+        f.write(gzip.compress(out, mtime=0))
+
+
+def tsoffset_tsresol():
+    """One connection seen on two interfaces (client's packets on one, server's on the other):
+    interface 0 counts milliseconds from an if_tsoffset 5 s earlier, interface 1 microseconds
+    from the epoch. Right legs (10 ms each) only if both are applied."""
+    e, t0 = "<", 1700000000 * 10**6  # microseconds
+    out = pcapng_block(e, 0x0A0D0D0A, struct.pack(e + "IHHq", 0x1A2B3C4D, 1, 0, -1))
+    out += pcapng_idb(e, 1, 65535, tsresol=3, tsoffset=1699999995) + pcapng_idb(e, 1, 65535)
+    for j, (fc, l4) in enumerate(conn(41030)):
+        t_us = t0 + j * 10000
+        data = raw(eth(fc, ip4(fc, l4)))
+        ifid, t = (0, (t_us - 1699999995 * 10**6) // 1000) if fc else (1, t_us)
+        out += pcapng_block(e, 6, struct.pack(e + "IIIII", ifid, t >> 32, t & 0xFFFFFFFF, len(data),
+                                              len(data)) + data)
+    open(os.path.join(HERE, "pcapng-tsoffset.pcapng"), "wb").write(out)
 
 
 def ip_headers():
@@ -267,3 +360,5 @@ if __name__ == "__main__":
     port_reuse()
     stream_rule()
     tunnels_malformed()
+    multi_interface()
+    tsoffset_tsresol()

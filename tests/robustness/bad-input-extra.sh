@@ -13,6 +13,7 @@ set -u
 bin=$1 root=$2
 good=$root/tests/golden/captures/port-reuse.pcap   # 24 frames, Ethernet, 4 connections
 good_ng=$root/tests/golden/captures/link-pcapng-nanosecond.pcapng
+good_multi=$root/tests/golden/captures/pcapng-multi-interface.pcapng
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -39,9 +40,9 @@ check() {
     fi
 }
 
-python3 - "$good" "$good_ng" "$tmp" <<'PY'
-import struct, sys
-good, good_ng, tmp = sys.argv[1:4]
+python3 - "$good" "$good_ng" "$tmp" "$good_multi" <<'PY'
+import gzip, struct, sys
+good, good_ng, tmp, good_multi = sys.argv[1:5]
 data = open(good, "rb").read()
 hdr, recs, off = data[:24], [], 24
 while off < len(data):
@@ -78,6 +79,38 @@ idb_len = struct.unpack_from("<I", ng, shb_len + 4)[0]
 epb = shb_len + idb_len
 struct.pack_into("<I", ng, epb + 4, 0xFFFFFFF0)
 open(tmp + "/pcapng-bad-block-length.pcapng", "wb").write(bytes(ng))
+
+# pcapng with several interfaces (issue 16.3): damage of the kinds only such files have
+multi = open(good_multi, "rb").read()
+def blocks(data):
+    """(offset, type, length) of each block of the first, little-endian section."""
+    off, out = 0, []
+    while off < len(data):
+        btype, n = struct.unpack_from("<II", data, off)
+        if btype == 0x0A0D0D0A and out:
+            break
+        out.append((off, btype, n))
+        off += n
+    return out
+epbs = [(o, n) for o, t, n in blocks(multi) if t == 6]
+m = bytearray(multi)
+struct.pack_into("<I", m, epbs[4][0] + 8, 9)  # the fifth packet on interface 9 (undescribed)
+open(tmp + "/pcapng-undescribed-interface.pcapng", "wb").write(bytes(m))
+m = bytearray(multi)
+o, n = epbs[6]
+struct.pack_into("<I", m, o + n - 4, n + 4)  # the seventh packet's trailing length differs
+open(tmp + "/pcapng-lengths-differ.pcapng", "wb").write(bytes(m))
+def blk(btype, body):
+    body += b"\0" * (-len(body) % 4)
+    return struct.pack("<II", btype, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+shb = blk(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+epb = blk(6, struct.pack("<IIIII", 0, 0, 0, 4, 4) + b"abcd")
+open(tmp + "/pcapng-user0-only.pcapng", "wb").write(shb + blk(1, struct.pack("<HHI", 147, 0, 0)) + epb)
+open(tmp + "/pcapng-packet-before-interface.pcapng", "wb").write(shb + epb)
+open(tmp + "/pcapng-version-2.pcapng", "wb").write(blk(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 2, 0, -1)))
+open(tmp + "/pcapng-bad-byte-order.pcapng", "wb").write(blk(0x0A0D0D0A, struct.pack("<IHHq", 0x11223344, 1, 0, -1)))
+# a gzip header cut inside its first bytes
+open(tmp + "/gzip-header-cut.pcap.gz", "wb").write(gzip.compress(open(good, "rb").read())[:5])
 PY
 
 check header-cut 3 "header-cut.pcap: not a pcap or pcapng capture" 0 "$tmp/header-cut.pcap"
@@ -88,5 +121,12 @@ check ipv4-ihl-3 6 "ipv4-ihl-3.pcap: frame 25:" 4 "$tmp/ipv4-ihl-3.pcap"
 check ipv4-totlen-10 6 "ipv4-totlen-10.pcap: frame 25: bogus IPv4 total length 10" 4 "$tmp/ipv4-totlen-10.pcap"
 check tcp-options-cut 6 "tcp-options-cut.pcap: frame 25:" 4 "$tmp/tcp-options-cut.pcap"
 check time-backwards 0 "24 frames" 4 "$tmp/time-backwards.pcap"
+check pcapng-undescribed-interface 5 "frame 5: capture truncated or corrupt: packet on interface 9, which the section does not describe" 3 "$tmp/pcapng-undescribed-interface.pcapng"
+check pcapng-lengths-differ 5 "frame 7: capture truncated or corrupt: block of type 0x6 whose two lengths differ" 3 "$tmp/pcapng-lengths-differ.pcapng"
+check pcapng-user0-only 4 "unsupported link-layer type 147" 0 "$tmp/pcapng-user0-only.pcapng"
+check pcapng-packet-before-interface 5 "frame 1: capture truncated or corrupt: packet on interface 0" 0 "$tmp/pcapng-packet-before-interface.pcapng"
+check pcapng-version-2 3 "not a pcap or pcapng capture: pcapng version 2 is not supported" 0 "$tmp/pcapng-version-2.pcapng"
+check pcapng-bad-byte-order 3 "not a pcap or pcapng capture: section header with a bad byte-order magic" 0 "$tmp/pcapng-bad-byte-order.pcapng"
+check gzip-header-cut 3 "not a pcap or pcapng capture: compressed data cut short" 0 "$tmp/gzip-header-cut.pcap.gz"
 echo "$failures failures"
 [ "$failures" -eq 0 ]
