@@ -113,13 +113,19 @@ static int open_interface(const char *iface, pcap_t **out)
         fprintf(stderr, "tcpconn-analyze: %s: cannot capture: %s\n", iface, errbuf);
         return EXIT_CAPTURE;
     }
-    pcap_set_snaplen(p, LIVE_SNAPLEN);
-    pcap_set_promisc(p, 0);
-    pcap_set_immediate_mode(p, 1); /* each packet as it comes, not per filled buffer */
-    pcap_set_timeout(p, LIVE_WAKEUP_MS);
-    if (pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) != 0)
-        pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO); /* converted below */
-    int err = pcap_activate(p);
+    /* On a handle not yet activated these fail only when libpcap itself is broken; newer
+     * libpcap marks them warn_unused_result, and a failure is reported like any other. */
+    int err = pcap_set_snaplen(p, LIVE_SNAPLEN);
+    if (err == 0)
+        err = pcap_set_promisc(p, 0);
+    if (err == 0)
+        err = pcap_set_immediate_mode(p, 1); /* each packet as it comes, not per filled buffer */
+    if (err == 0)
+        err = pcap_set_timeout(p, LIVE_WAKEUP_MS);
+    if (err == 0 && pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) != 0)
+        err = pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO); /* converted below */
+    if (err == 0)
+        err = pcap_activate(p);
     if (err < 0) {
         say_activate_error(iface, err, p);
         pcap_close(p);
