@@ -31,6 +31,7 @@ mirror=$(grep -rhoE '^(URIs:|deb)[[:space:]]+[^[:space:]]+' /etc/apt/sources.lis
 
 cleanup() {
     for m in dev/pts dev proc sys; do umount -l "$root/$m" 2>/dev/null || true; done
+    umount -l "$root" 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -43,6 +44,9 @@ else
     debootstrap --variant=minbase "$suite" "$root" "$mirror"
     tar -C "$root" -cf "$cache.tmp" . && mv "$cache.tmp" "$cache"
 fi
+# The root onto itself, so that / is a mount point inside the chroot: `ip netns exec` (the live
+# tests) makes / a slave mount, which fails on a plain directory.
+mount --bind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount -t sysfs sys "$root/sys"
 mount --bind /dev "$root/dev"
@@ -56,7 +60,7 @@ log=$root/compat.log
 echo "== $suite: packages" | tee "$log"
 # The mirror may be a snapshot whose Release file has expired (seen with sid): do not reject it.
 in_root 'apt-get -o Acquire::Check-Valid-Until=false update -q && apt-get install -y -q --no-install-recommends \
-    build-essential cmake pkg-config libpcap-dev zlib1g-dev wireshark-dev tshark jq python3 util-linux' >>"$log" 2>&1 ||
+    build-essential cmake pkg-config libpcap-dev zlib1g-dev wireshark-dev tshark jq python3 util-linux iproute2 tcpdump' >>"$log" 2>&1 ||
     { tail -n 30 "$log"; echo "compat-test: $suite: FAIL (package installation)"; exit 1; }
 wsver=$(in_root "dpkg-query -W -f='\${Version}' tshark")
 tsver=$(in_root 'tshark -v 2>/dev/null' | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p')
