@@ -29,9 +29,9 @@ mirror=$(grep -rhoE '^(URIs:|deb)[[:space:]]+[^[:space:]]+' /etc/apt/sources.lis
          | awk '{print $2}' | grep -E '/debian/?$' | head -n 1 || true)
 [ -n "$mirror" ] || { echo "compat-test: no Debian mirror in this machine's apt sources" >&2; exit 1; }
 
-cleanup() {
-    for m in dev/pts dev proc sys; do umount -l "$root/$m" 2>/dev/null || true; done
-    umount -l "$root" 2>/dev/null || true
+cleanup() { # every mount at or under the root, deepest first (the live tests leave /run/netns)
+    awk -v r="$root" '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/mounts | sort -r |
+        while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 
