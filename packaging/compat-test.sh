@@ -25,6 +25,7 @@ root=${2:-/tmp/tcpconn-compat-$suite}
 cache=/tmp/tcpconn-debootstrap-$suite.tar
 
 [ "$(id -u)" = 0 ] || { echo "compat-test: run as root" >&2; exit 1; }
+command -v debootstrap >/dev/null 2>&1 || { echo "compat-test: needs debootstrap (apt-get install debootstrap)" >&2; exit 1; }
 mirror=$(grep -rhoE '^(URIs:|deb)[[:space:]]+[^[:space:]]+' /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null \
          | awk '{print $2}' | grep -E '/debian/?$' | head -n 1 || true)
 [ -n "$mirror" ] || { echo "compat-test: no Debian mirror in this machine's apt sources" >&2; exit 1; }
