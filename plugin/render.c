@@ -349,9 +349,14 @@ void tcpconn_render(const struct tcpconn_render_ctx *ctx)
         info[used] = '\0';
         /* Appended by default (SPEC.md). In front on request, as Wireshark's own "[TCP
          * Retransmission]": Statistics > Flow Graph shows only the first 20 em of the Info. */
-        if (tcpconn_prefs.info_column_first)
+        if (tcpconn_prefs.info_column_first) {
             col_prepend_fstr(ctx->pinfo->cinfo, COL_INFO, "%s ", info);
-        else
-            col_append_sep_str(ctx->pinfo->cinfo, COL_INFO, " ", info);
+        } else {
+            /* What col_append_sep_str(.., " ", info) does, but col_append_lstr finds the end
+             * with strlen instead of two byte-wise g_strlcat scans of the whole Info text
+             * (about 1 000 instructions a call in 4.0). */
+            const char *now = col_get_text(ctx->pinfo->cinfo, COL_INFO);
+            col_append_lstr(ctx->pinfo->cinfo, COL_INFO, now && *now ? " " : "", info, COL_ADD_LSTR_TERMINATOR);
+        }
     }
 }
