@@ -250,7 +250,7 @@ static bool try_ip_header(struct span ip, bool v6, packet_info *pinfo, struct tc
         return false;
     if (loc.fragment && !locate_reassembled(pinfo, &loc))
         return false;
-    memset(out, 0, sizeof *out);
+    *out = (struct tcpconn_packet){ 0 }; /* inline stores, not a memset call */
     return read_tcp_header(&loc, pinfo, out);
 }
 

@@ -19,10 +19,13 @@
 
 #include "packet-tcpconn.h"
 
+/* The pair as five 64-bit words, so that building, hashing and comparing a key are a
+ * few word operations (they run on every packet): the lower end's address in w[0..1],
+ * the higher end's in w[2..3] (an IPv4 address fills the low half of w[0] or w[2]), and
+ * in w[4] the two ports and the address length (never 0 for a key: 0 marks an empty
+ * slot). "Lower" is any fixed order, here that of the native-endian words. */
 struct pair_key {
-    guint8 addr[32]; /* the lower end's address, then the higher end's (4 or 16 bytes each) */
-    guint16 port[2]; /* their ports */
-    guint8 alen;     /* address length; 0 marks an empty slot */
+    guint64 w[5];
 };
 
 struct cache_entry {
@@ -57,20 +60,35 @@ void tcpconn_stream_cache_invalidate(void)
     }
 }
 
-/* pinfo's innermost address/port pair, its lower end first. */
+/* An address (4 or 16 bytes) as two words. */
+static void address_words(const guint8 *a, guint alen, guint64 w[2])
+{
+    if (alen == 4) {
+        guint32 v4;
+        memcpy(&v4, a, sizeof v4);
+        w[0] = v4;
+        w[1] = 0;
+    } else {
+        memcpy(w, a, 2 * sizeof w[0]);
+    }
+}
+
+/* pinfo's innermost address/port pair, its lower end first (extract.c has checked that
+ * both addresses are IPv4 or both IPv6). */
 static void key_of(const packet_info *pinfo, struct pair_key *k)
 {
     guint alen = (guint)pinfo->net_src.len;
-    const guint8 *src = (const guint8 *)pinfo->net_src.data, *dst = (const guint8 *)pinfo->net_dst.data;
+    guint64 src[2], dst[2];
+    address_words((const guint8 *)pinfo->net_src.data, alen, src);
+    address_words((const guint8 *)pinfo->net_dst.data, alen, dst);
     guint16 sport = (guint16)pinfo->srcport, dport = (guint16)pinfo->destport;
-    int c = memcmp(src, dst, alen);
-    bool swap = c > 0 || (c == 0 && sport > dport);
-    memset(k, 0, sizeof *k);
-    memcpy(k->addr, swap ? dst : src, alen);
-    memcpy(k->addr + alen, swap ? src : dst, alen);
-    k->port[0] = swap ? dport : sport;
-    k->port[1] = swap ? sport : dport;
-    k->alen = (guint8)alen;
+    bool swap = src[0] != dst[0] ? src[0] > dst[0] : src[1] != dst[1] ? src[1] > dst[1] : sport > dport;
+    const guint64 *lo = swap ? dst : src, *hi = swap ? src : dst;
+    k->w[0] = lo[0];
+    k->w[1] = lo[1];
+    k->w[2] = hi[0];
+    k->w[3] = hi[1];
+    k->w[4] = (guint64)(swap ? dport : sport) << 32 | (guint64)(swap ? sport : dport) << 16 | alen;
 }
 
 /* The table index takes the low bits, and the low bits of a product depend only on the
@@ -78,12 +96,9 @@ static void key_of(const packet_info *pinfo, struct pair_key *k)
  * goes through a full 64-bit finalizer (MurmurHash3's fmix64). */
 static size_t hash_of(const struct pair_key *k)
 {
-    guint64 h = (guint64)k->port[0] << 16 | k->port[1];
-    for (guint i = 0; i < 2u * k->alen; i += 8) {
-        guint64 w;
-        memcpy(&w, k->addr + i, sizeof w);
-        h = (h ^ w) * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
-    }
+    guint64 h = k->w[4];
+    for (guint i = 0; i < 4; i++)
+        h = (h ^ k->w[i]) * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
     h ^= h >> 33;
     h *= G_GUINT64_CONSTANT(0xff51afd7ed558ccd);
     h ^= h >> 33;
@@ -94,15 +109,20 @@ static size_t hash_of(const struct pair_key *k)
 
 static bool same_pair(const struct pair_key *a, const struct pair_key *b)
 {
-    return a->alen == b->alen && a->port[0] == b->port[0] && a->port[1] == b->port[1] &&
-           memcmp(a->addr, b->addr, 2u * a->alen) == 0;
+    return ((a->w[0] ^ b->w[0]) | (a->w[1] ^ b->w[1]) | (a->w[2] ^ b->w[2]) | (a->w[3] ^ b->w[3]) |
+            (a->w[4] ^ b->w[4])) == 0;
+}
+
+static bool is_empty(const struct cache_entry *e)
+{
+    return e->key.w[4] == 0;
 }
 
 /* The slot holding k, or the empty slot where it belongs. capacity > used. */
 static struct cache_entry *slot_of(const struct pair_key *k)
 {
     size_t i = hash_of(k) & (capacity - 1);
-    while (entries[i].key.alen != 0 && !same_pair(&entries[i].key, k))
+    while (!is_empty(&entries[i]) && !same_pair(&entries[i].key, k))
         i = (i + 1) & (capacity - 1);
     return &entries[i];
 }
@@ -116,7 +136,7 @@ static void grow(void)
     entries = g_new0(struct cache_entry, capacity);
     used = 0;
     for (size_t i = 0; i < old_capacity; i++) {
-        if (old[i].key.alen != 0 && old[i].generation == generation) {
+        if (!is_empty(&old[i]) && old[i].generation == generation) {
             *slot_of(&old[i].key) = old[i];
             used++;
         }
@@ -131,7 +151,7 @@ bool tcpconn_stream_cache_get(const packet_info *pinfo, uint32_t *stream)
     struct pair_key k;
     key_of(pinfo, &k);
     const struct cache_entry *e = slot_of(&k);
-    if (e->key.alen == 0 || e->generation != generation)
+    if (is_empty(e) || e->generation != generation)
         return false;
     *stream = e->stream;
     return true;
@@ -144,7 +164,7 @@ void tcpconn_stream_cache_put(const packet_info *pinfo, uint32_t stream)
     struct pair_key k;
     key_of(pinfo, &k);
     struct cache_entry *e = slot_of(&k);
-    if (e->key.alen == 0)
+    if (is_empty(e))
         used++;
     e->key = k;
     e->generation = generation;
