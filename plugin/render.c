@@ -19,9 +19,45 @@
 /* The "expert" tap's id, looked up when first needed (it may be registered after us). */
 static int expert_tap;
 
+/* The protocol and the fields a packet has whether or not it has a role (the stream and
+ * the "Connection" subtree), as registered: their ref_type says, per packet, whether a
+ * filter, a column or a wanted field names them. */
+static const header_field_info *connection_fields[64];
+static unsigned n_connection_fields;
+
 void tcpconn_render_resolve(void)
 {
     expert_tap = 0;
+    const int *ids[] = {
+        &tcpconn_hf.proto, &tcpconn_hf.stream,
+        &tcpconn_hf.roles_inferred, &tcpconn_hf.hs_state, &tcpconn_hf.hs_server_rtt, &tcpconn_hf.hs_client_rtt,
+        &tcpconn_hf.hs_rtt, &tcpconn_hf.hs_server_rtt_ms, &tcpconn_hf.hs_client_rtt_ms, &tcpconn_hf.hs_slow,
+        &tcpconn_hf.hs_rtt_ambiguous, &tcpconn_hf.hs_syn_retrans, &tcpconn_hf.hs_synack_retrans,
+        &tcpconn_hf.hs_syn_frame, &tcpconn_hf.hs_synack_frame, &tcpconn_hf.hs_ack_frame, &tcpconn_hf.td_style,
+        &tcpconn_hf.td_initiator, &tcpconn_hf.td_time_wait, &tcpconn_hf.td_duration, &tcpconn_hf.td_fin_frame,
+        &tcpconn_hf.td_passive_fin_frame, &tcpconn_hf.td_close_frame, &tcpconn_hf.td_rst_frame,
+        &tcpconn_hf.td_half_close_bytes, &tcpconn_hf.hs_explanation, &tcpconn_hf.td_explanation,
+    };
+    G_STATIC_ASSERT(G_N_ELEMENTS(ids) <= G_N_ELEMENTS(connection_fields));
+    n_connection_fields = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(ids); i++)
+        connection_fields[n_connection_fields++] = proto_registrar_get_nth((guint)*ids[i]);
+}
+
+/* Whether `tree` keeps the items every analysed packet gets (the tcpconn item, the stream,
+ * the "Connection" subtree). A visible tree does. A tree nobody sees (a display filter,
+ * -T fields, the GUI's coloring rules) keeps only the fields that are named, and the
+ * protocol item when protocols are not faked (-z io,phs): with `-Y tcpconn.role` none of
+ * them is, and the three packets in four that have no role need no summary at all. */
+static bool connection_items_kept(proto_tree *tree)
+{
+    if (PTREE_DATA(tree)->visible || !PTREE_DATA(tree)->fake_protocols)
+        return true;
+    for (unsigned i = 0; i < n_connection_fields; i++) {
+        if (connection_fields[i]->ref_type == HF_REF_TYPE_DIRECT)
+            return true;
+    }
+    return false;
 }
 
 static bool expert_texts_wanted(void)
@@ -272,9 +308,11 @@ void tcpconn_render(const struct tcpconn_render_ctx *ctx)
     /* Build items only when someone looks (a visible tree, a filter, -T fields, -V):
      * most packets of a plain tshark run need just the Info column. */
     bool looked_at = ctx->tree && proto_field_is_referenced(ctx->tree, tcpconn_hf.proto);
-    /* Three packets in four are plain data and ACKs: without a tree there is nothing to
-     * say about them (no role, no expert item), so no summary is made. */
-    if (!looked_at && !tcpconn_frame_may_have_role(ctx->conn, ctx->pinfo->num, ctx->mark))
+    bool connection_items = looked_at && connection_items_kept(ctx->tree);
+    /* Three packets in four are plain data and ACKs: unless their connection items are
+     * kept there is nothing to say about them (no role, no expert item), so no summary
+     * is made. */
+    if (!connection_items && !tcpconn_frame_may_have_role(ctx->conn, ctx->pinfo->num, ctx->mark))
         return;
     struct tcpconn_summary sum;
     struct tcpconn_role roles[TCPCONN_MAX_ROLES];
@@ -305,7 +343,7 @@ void tcpconn_render(const struct tcpconn_render_ctx *ctx)
         }
         add_expert(ctx, role_item ? role_item : top, &sum, &roles[i]);
     }
-    if (tree) {
+    if (connection_items) {
         add_uint(tree, tcpconn_hf.stream, ctx->tvb, ctx->stream);
         add_connection_subtree(tree, ctx->tvb, &sum);
     }
