@@ -3,7 +3,7 @@
 # tshark and of tcpconn-analyze, on the benchmark capture. See docs/PERFORMANCE.md.
 #
 #   bench/profile.sh [--packets N] [--conns N] [--seed S] [--build DIR | --commit REV]
-#                    [--runs "A B C A2 B2 Z"] OUTDIR
+#                    [--runs "A B C A2 B2 Z"] [--cache-sim] OUTDIR
 #
 # Generates the benchmark capture (gen-capture, as bench/run.sh does), cuts its first N
 # packets (default 100000) and runs, in the same sandbox as bench/run.sh (uid 65534, the
@@ -14,12 +14,18 @@
 #        (plugin off, but a protocol tree is built as when a post-dissector wants fields)
 #   A2 tshark -2 -r SLICE    B2 the same, plugin off
 #   F  tshark -r SLICE -Y 'tcpconn.teardown.style == "three-way"'   (not in the default runs)
+#   R  tshark -r SLICE -Y tcpconn.role   RB the same, plugin off        (not in the default runs)
 #   Z  tcpconn-analyze --json on the whole capture
 # each under callgrind. OUTDIR gets the callgrind.out.* files, callgrind_annotate's
 # inclusive and exclusive listings (*.incl.txt, *.self.txt) and summary.txt: total
 # instructions per run, the differences (A-B: what the plugin costs in all; C-B: the
 # protocol tree that its wanted fields force; A-C: the rest) and the inclusive cost of
 # the plugin's own functions per packet.
+# --cache-sim: callgrind simulates the caches too (L1 64 KiB instruction and 48 KiB data,
+# as this machine's CPU, 2 MiB last level; about twice as slow), and summary.txt adds the
+# level-1 instruction and data misses per packet of A-B: the plugin's code evicts
+# tshark's own per-packet code, which does not fit in L1, so misses matter as much as
+# instructions (docs/PERFORMANCE.md).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,6 +37,7 @@ build=$src/build
 commit=
 outdir=
 runs="A B C A2 B2 Z"
+cachesim=
 
 die() { echo "bench/profile.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -41,6 +48,7 @@ while [ $# -gt 0 ]; do
     --build) build=$2; shift 2 ;;
     --commit) commit=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --cache-sim) cachesim="--cache-sim=yes --I1=65536,8,64 --D1=49152,12,64 --LL=2097152,16,64"; shift ;;
     -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) [ -z "$outdir" ] || die "one OUTDIR only"; outdir=$1; shift ;;
@@ -94,14 +102,16 @@ cg() { # cg NAME CMD...
     name=$1
     shift
     echo "== callgrind $name: $*" >&2
-    run valgrind --tool=callgrind --callgrind-out-file="$tmp/out/callgrind.out.$name" "$@" >/dev/null 2>"$tmp/out/$name.log" ||
+    run valgrind --tool=callgrind $cachesim --callgrind-out-file="$tmp/out/callgrind.out.$name" "$@" >/dev/null 2>"$tmp/out/$name.log" ||
         { cat "$tmp/out/$name.log" >&2; die "$name failed"; }
     cp "$tmp/out/callgrind.out.$name" "$tmp/out/$name.log" "$outdir/"
     callgrind_annotate --inclusive=yes --threshold=100 "$outdir/callgrind.out.$name" 2>/dev/null |
         cat >"$outdir/$name.incl.txt"
     callgrind_annotate --threshold=100 "$outdir/callgrind.out.$name" 2>/dev/null | head -100 >"$outdir/$name.self.txt"
 }
-total() { [ -f "$outdir/callgrind.out.$1" ] && sed -n 's/^summary: *//p; s/^totals: *//p' "$outdir/callgrind.out.$1" | head -1 || echo 0; }
+total() { # instructions (the first event) of run $1, 0 if it was not run
+    [ -f "$outdir/callgrind.out.$1" ] && awk '/^(summary|totals):/ { print $2; exit }' "$outdir/callgrind.out.$1" || echo 0
+}
 fn_incl() { # fn_incl NAME FUNCTION: inclusive Ir of FUNCTION in run NAME (0 if absent)
     awk -v f="$2" '{ gsub(",", "", $1) } $2 ~ ("^[^ ]*:" f "$") || $2 == f { print $1; found = 1; exit }
         END { if (!found) print 0 }' "$outdir/$1.incl.txt"
@@ -112,6 +122,8 @@ has A && cg A tshark -r "$S"
 has B && cg B tshark --disable-protocol tcpconn -r "$S"
 has C && cg C tshark --disable-protocol tcpconn -r "$S" -Y frame
 has F && cg F tshark -r "$S" -Y 'tcpconn.teardown.style == "three-way"'
+has R && cg R tshark -r "$S" -Y tcpconn.role
+has RB && cg RB tshark --disable-protocol tcpconn -r "$S" -Y tcpconn.role
 has A2 && cg A2 tshark -2 -r "$S"
 has B2 && cg B2 tshark -2 --disable-protocol tcpconn -r "$S"
 has Z && cg Z "$build/analyzer/tcpconn-analyze" --json "$F"
@@ -127,8 +139,10 @@ zpackets=$(run capinfos -Mc "$F" | sed -n 's/^Number of packets: *//p')
     has A && has B && echo "A-B (plugin, one pass): $((ta - tb)) = $(pp $((ta - tb)) "$packets")/packet, $(pct $((ta - tb)) "$tb") of B"
     has C && echo "  C-B (a protocol tree and a trivial -Y, no plugin): $((tc - tb)) = $(pp $((tc - tb)) "$packets")/packet"
     has C && echo "  A-C: $((ta - tc)) = $(pp $((ta - tc)) "$packets")/packet"
+    tr=$(total R); trb=$(total RB)
+    has R && has RB && echo "R-RB (plugin, -Y tcpconn.role): $((tr - trb)) = $(pp $((tr - trb)) "$packets")/packet, $(pct $((tr - trb)) "$trb") of RB"
     has A2 && has B2 && echo "A2-B2 (plugin, two passes): $((ta2 - tb2)) = $(pp $((ta2 - tb2)) "$packets")/packet, $(pct $((ta2 - tb2)) "$tb2") of B2"
-    for run_name in A A2 F; do
+    for run_name in A A2 F R; do
         has "$run_name" || continue
         echo "inclusive Ir in $run_name (per packet, share of the run):"
         for f in dissect_tcpconn tcpconn_extract tcpconn_table_update tcpconn_table_lookup tcpconn_render \
@@ -138,5 +152,16 @@ zpackets=$(run capinfos -Mc "$F" | sed -n 's/^Number of packets: *//p')
             [ "$v" = 0 ] || printf '  %-50s %12s %8s %7s\n' "$f" "$v" "$(pp "$v" "$packets")" "$(pct "$v" "$(total "$run_name")")"
         done
     done
+    if [ -n "$cachesim" ] && has A && has B; then
+        # The events line names the columns of the totals line: Ir I1mr D1mr ...
+        misses() { # misses NAME EVENT
+            awk -v e="$2" '/^events:/ { for (i = 2; i <= NF; i++) col[$i] = i - 1 }
+                /^(summary|totals):/ { print $(col[e] + 1); exit }' "$outdir/callgrind.out.$1"
+        }
+        for ev in I1mr D1mr DLmr; do
+            a=$(misses A $ev); b=$(misses B $ev)
+            echo "$ev: A $a, B $b; A-B $((a - b)) = $(pp $((a - b)) "$packets")/packet ($(pct $((a - b)) "$b") of B)"
+        done
+    fi
     has Z && echo "tcpconn-analyze on the whole capture ($zpackets packets): $tz Ir = $(pp "$tz" "$zpackets")/packet"
 } | tee "$outdir/summary.txt"
