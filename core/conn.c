@@ -56,7 +56,7 @@ static bool is_duplicate(struct tcpconn_endpoint_state *ep, const struct tcpconn
 }
 
 /* Roles are fixed by the first segment (SPEC.md "Roles"). */
-static void decide_roles(struct tcpconn *c, const struct tcpconn_segment *s)
+static TCPCONN_COLD void decide_roles(struct tcpconn *c, const struct tcpconn_segment *s)
 {
     bool syn = s->flags & TCPCONN_SYN, ack = s->flags & TCPCONN_ACK;
     if (syn && !ack && !(s->flags & TCPCONN_RST)) {
@@ -74,7 +74,7 @@ static void decide_roles(struct tcpconn *c, const struct tcpconn_segment *s)
 /* A leg is certain when one transmission preceded the answer, or when the answer's TSecr
  * names the latest transmission and no earlier one could have carried the same TSval.
  * Returns the connection flags that record how the leg was attributed. */
-static uint32_t leg_attribution(const struct tcpconn_endpoint_state *sender, const struct tcpconn_segment *answer,
+static TCPCONN_COLD uint32_t leg_attribution(const struct tcpconn_endpoint_state *sender, const struct tcpconn_segment *answer,
                                 uint32_t ambiguous_flag, uint32_t by_timestamp_flag)
 {
     if (sender->syn_count <= 1)
@@ -95,7 +95,7 @@ static uint64_t *syn_time_slot(struct tcpconn *c, unsigned e)
  * endpoint's SYN was answered its latest time and frame are no longer read (the leg is
  * measured), so they stay as they were then: the slot holds the leg, the frame names the
  * transmission the answer answers. */
-static bool note_syn_transmission(struct tcpconn *c, const struct tcpconn_segment *s)
+static TCPCONN_COLD bool note_syn_transmission(struct tcpconn *c, const struct tcpconn_segment *s)
 {
     struct tcpconn_endpoint_state *ep = &c->ep[s->from];
     bool first = ep->syn_count == 0;
@@ -120,7 +120,7 @@ static bool note_syn_transmission(struct tcpconn *c, const struct tcpconn_segmen
     return first;
 }
 
-static enum tcpconn_mark on_syn(struct tcpconn *c, const struct tcpconn_segment *s)
+static TCPCONN_COLD enum tcpconn_mark on_syn(struct tcpconn *c, const struct tcpconn_segment *s)
 {
     struct tcpconn_endpoint_state *ep = &c->ep[s->from];
     if (s->flags & TCPCONN_ACK) { /* SYN/ACK */
@@ -155,16 +155,11 @@ static enum tcpconn_mark on_syn(struct tcpconn *c, const struct tcpconn_segment 
     return note_syn_transmission(c, s) ? TCPCONN_MARK_SYN : TCPCONN_MARK_SYN_RETRANSMISSION;
 }
 
-/* The client leg ends at the first client segment that acks the server's SYN/ACK. */
-static void note_handshake_ack(struct tcpconn *c, const struct tcpconn_segment *s)
+/* From here on the server's SYN/ACK time and latest frame are frozen (syn_answered):
+ * the frame is the one this ACK answers (conn_hs_ack_answers_frame). */
+static TCPCONN_COLD void record_handshake_ack(struct tcpconn *c, const struct tcpconn_segment *s,
+                                              const struct tcpconn_endpoint_state *server)
 {
-    const struct tcpconn_endpoint_state *server = &c->ep[!conn_client(c)];
-    if (hs_ack_seen(c) || s->from != conn_client(c) || !(s->flags & TCPCONN_ACK) ||
-        !(server->flags & TCPCONN_EP_SYNACK) || (server->flags & TCPCONN_EP_SYN) ||
-        !seq_gt(s->ack, server->isn))
-        return;
-    /* From here on the server's SYN/ACK time and latest frame are frozen (syn_answered):
-     * the frame is the one this ACK answers (conn_hs_ack_answers_frame). */
     c->hs_ack_frame = s->frame;
     c->flags |= TCPCONN_C_HS_ACK_SEEN;
     uint64_t synack_time = c->client_leg_ns; /* the server's latest SYN/ACK */
@@ -173,6 +168,17 @@ static void note_handshake_ack(struct tcpconn *c, const struct tcpconn_segment *
         c->flags |= TCPCONN_C_CLIENT_LEG;
         c->flags |= leg_attribution(server, s, TCPCONN_C_CLIENT_LEG_AMBIGUOUS, TCPCONN_C_CLIENT_LEG_BY_TS);
     }
+}
+
+/* The client leg ends at the first client segment that acks the server's SYN/ACK. */
+static void note_handshake_ack(struct tcpconn *c, const struct tcpconn_segment *s)
+{
+    const struct tcpconn_endpoint_state *server = &c->ep[!conn_client(c)];
+    if (hs_ack_seen(c) || s->from != conn_client(c) || !(s->flags & TCPCONN_ACK) ||
+        !(server->flags & TCPCONN_EP_SYNACK) || (server->flags & TCPCONN_EP_SYN) ||
+        !seq_gt(s->ack, server->isn))
+        return;
+    record_handshake_ack(c, s, server);
 }
 
 bool tcpconn_close_completed(const struct tcpconn *c)
@@ -189,7 +195,7 @@ bool tcpconn_is_finished(const struct tcpconn *c)
  * teardown's duration and closing frame are final and take the place of the times they are
  * computed from (td.open becomes td.ended). rst: the first RST, which ends it, or NULL when
  * the close completed. classify.c reports them for the styles that have them. */
-static void finish(struct tcpconn *c, const struct tcpconn_segment *rst)
+static TCPCONN_COLD void finish(struct tcpconn *c, const struct tcpconn_segment *rst)
 {
     uint64_t duration = TCPCONN_NO_TIME;
     uint32_t close_frame = TCPCONN_NO_FRAME;
@@ -221,7 +227,7 @@ static void finish(struct tcpconn *c, const struct tcpconn_segment *rst)
     c->flags |= TCPCONN_C_FINISHED;
 }
 
-static enum tcpconn_mark on_rst(struct tcpconn *c, const struct tcpconn_segment *s)
+static TCPCONN_COLD enum tcpconn_mark on_rst(struct tcpconn *c, const struct tcpconn_segment *s)
 {
     if (c->flags & TCPCONN_C_RST)
         return TCPCONN_MARK_RST; /* only the first RST ends the connection */
@@ -247,7 +253,7 @@ static enum tcpconn_mark on_rst(struct tcpconn *c, const struct tcpconn_segment 
  * (classify.c: the active closer) is only asked once both FINs are recorded, and then
  * depends on nothing that changes: so it is decided when the second FIN is recorded, and
  * until then only the first FIN's ACK number is kept (first_fin_ack). */
-static void record_fin(struct tcpconn *c, const struct tcpconn_segment *s, uint32_t fin_seq)
+static TCPCONN_COLD void record_fin(struct tcpconn *c, const struct tcpconn_segment *s, uint32_t fin_seq)
 {
     struct tcpconn_endpoint_state *ep = &c->ep[s->from];
     const struct tcpconn_endpoint_state *peer = &c->ep[!s->from];
@@ -321,7 +327,7 @@ static enum tcpconn_mark on_segment(struct tcpconn *c, const struct tcpconn_segm
  * the side in TIME_WAIT acks it again); anything else is "after the end", also an ACK of
  * the SYN/ACK captured after the RST (even one that crossed it: the connection had ended
  * when the capture point saw it, SPEC.md). */
-static enum tcpconn_mark after_end(struct tcpconn *c, const struct tcpconn_segment *s)
+static TCPCONN_COLD enum tcpconn_mark after_end(struct tcpconn *c, const struct tcpconn_segment *s)
 {
     /* Read after the end only to find SPAN duplicates (is_duplicate): a side whose first
      * segment came after the end has its copies recognised too. */
@@ -365,15 +371,19 @@ static enum tcpconn_mark transition(struct tcpconn *c, const struct tcpconn_segm
     return on_segment(c, s, mark);
 }
 
+static TCPCONN_COLD void start(struct tcpconn *c, const struct tcpconn_segment *s)
+{
+    c->flags |= TCPCONN_C_STARTED;
+    c->first_frame = s->frame;
+    decide_roles(c, s);
+}
+
 enum tcpconn_mark tcpconn_update(struct tcpconn *c, const struct tcpconn_segment *in)
 {
     struct tcpconn_segment s = *in;
     s.from &= 1;
-    if (!(c->flags & TCPCONN_C_STARTED)) {
-        c->flags |= TCPCONN_C_STARTED;
-        c->first_frame = s.frame;
-        decide_roles(c, &s);
-    }
+    if (!(c->flags & TCPCONN_C_STARTED))
+        start(c, &s);
     if (is_duplicate(&c->ep[s.from], &s))
         return TCPCONN_MARK_DUPLICATE;
     enum tcpconn_mark mark = transition(c, &s);

@@ -6,6 +6,16 @@
 #include "seq.h"
 #include "tcpconn.h"
 
+/* For code that runs a few times per connection (SYNs, FINs, RSTs, its start and end): kept
+ * out of the path every data or ACK segment takes, so that this path stays a few contiguous
+ * cache lines. The plugin runs inside tshark, whose own per-packet code already overflows
+ * the level-1 instruction cache (docs/PERFORMANCE.md). */
+#if defined(__GNUC__)
+#define TCPCONN_COLD __attribute__((cold, noinline))
+#else
+#define TCPCONN_COLD
+#endif
+
 /* "peer acks fin_side's FIN": judged by the peer's highest ACK number, whatever order
  * the capture shows the two in. */
 static inline bool fin_acked_by(const struct tcpconn_endpoint_state *fin_side,

@@ -156,7 +156,7 @@ static bool locate_ipv6(struct span s, struct tcp_location *loc)
 
 /* A reassembled IP datagram is a data source of its own that starts with the TCP header:
  * the last one whose ports are this packet's. */
-static bool locate_reassembled(packet_info *pinfo, struct tcp_location *loc)
+static TCPCONN_PLUGIN_COLD bool locate_reassembled(packet_info *pinfo, struct tcp_location *loc)
 {
     bool found = false;
     for (GSList *src = pinfo->data_src; src; src = src->next) {
@@ -178,6 +178,14 @@ enum { TCP_HDR_MIN = 20, TCPOPT_EOL = 0, TCPOPT_NOP = 1, TCPOPT_TIMESTAMP = 8, T
 
 static void read_timestamp_option(const guint8 *opt, guint len, struct tcpconn_segment *s)
 {
+    /* What Linux sends on every segment after the handshake, read without the loop. */
+    if (len == 12 && opt[0] == TCPOPT_NOP && opt[1] == TCPOPT_NOP && opt[2] == TCPOPT_TIMESTAMP &&
+        opt[3] == TCPOLEN_TIMESTAMP) {
+        s->has_ts = true;
+        s->tsval = be32(opt + 4);
+        s->tsecr = be32(opt + 8);
+        return;
+    }
     for (guint i = 0; i < len;) {
         guint8 kind = opt[i];
         if (kind == TCPOPT_EOL)

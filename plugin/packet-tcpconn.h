@@ -19,6 +19,14 @@
 #include "ws-compat.h"
 #include "tcpconn.h"
 
+/* Rare or once-per-connection code, kept out of the per-packet path (as TCPCONN_COLD in
+ * core/facts.h: tshark's own per-packet code already overflows the instruction cache). */
+#if defined(__GNUC__)
+#define TCPCONN_PLUGIN_COLD __attribute__((cold, noinline))
+#else
+#define TCPCONN_PLUGIN_COLD
+#endif
+
 void proto_register_tcpconn(void);
 void proto_reg_handoff_tcpconn(void);
 

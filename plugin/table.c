@@ -101,6 +101,23 @@ static uint32_t *frame_slot(uint32_t frame, bool create)
     return &frame_chunks[c][frame % FRAME_CHUNK];
 }
 
+/* Once per connection: out of the per-packet path. */
+static TCPCONN_PLUGIN_COLD void start_connection(struct conn_entry *e, packet_info *pinfo, const struct tcpconn_packet *pkt)
+{
+    e->used = true;
+    tcpconn_init(&e->core, pkt->srcport, pkt->dstport);
+    e->port0 = pkt->srcport;
+    if (pkt->srcport == pkt->dstport) /* the ports cannot tell the direction */
+        copy_address_wmem(wmem_file_scope(), &e->addr0, &pinfo->src);
+}
+
+static TCPCONN_PLUGIN_COLD void note_duplicate(uint32_t frame, uint32_t original)
+{
+    if (!duplicate_of)
+        duplicate_of = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    wmem_map_insert(duplicate_of, GUINT_TO_POINTER(frame), GUINT_TO_POINTER(original));
+}
+
 const struct tcpconn *tcpconn_table_update(packet_info *pinfo, struct tcpconn_packet *pkt,
                                            enum tcpconn_mark *mark_out)
 {
@@ -112,13 +129,8 @@ const struct tcpconn *tcpconn_table_update(packet_info *pinfo, struct tcpconn_pa
         return NULL;
 
     struct conn_entry *e = conn_slot(pkt->stream, true);
-    if (!e->used) {
-        e->used = true;
-        tcpconn_init(&e->core, pkt->srcport, pkt->dstport);
-        e->port0 = pkt->srcport;
-        if (pkt->srcport == pkt->dstport) /* the ports cannot tell the direction */
-            copy_address_wmem(wmem_file_scope(), &e->addr0, &pinfo->src);
-    }
+    if (!e->used)
+        start_connection(e, pinfo, pkt);
 
     /* Endpoint 0 sent the connection's first captured packet. The ports tell the
      * direction unless both are equal; then the source address does. */
@@ -132,12 +144,8 @@ const struct tcpconn *tcpconn_table_update(packet_info *pinfo, struct tcpconn_pa
     /* The core compares a segment with its sender's previous one; remember which
      * earlier frame a duplicate copies (the core's roles do not say). */
     if (mark == TCPCONN_MARK_DUPLICATE) {
-        if (e->last_original[pkt->seg.from] != TCPCONN_NO_FRAME) {
-            if (!duplicate_of)
-                duplicate_of = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-            wmem_map_insert(duplicate_of, GUINT_TO_POINTER(frame),
-                            GUINT_TO_POINTER(e->last_original[pkt->seg.from]));
-        }
+        if (e->last_original[pkt->seg.from] != TCPCONN_NO_FRAME)
+            note_duplicate(frame, e->last_original[pkt->seg.from]);
     } else {
         e->last_original[pkt->seg.from] = frame;
     }
