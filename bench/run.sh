@@ -39,7 +39,9 @@
 #                   builds the same tree and prints about as many packets)
 #      plain and two-pass have a C too: the same command with no tcpconn.so installed.
 #    and prints the ratios A/B and A/C. The first table has the three tshark modes of
-#    issue 13 side by side (CPU time, the figure the target is about).
+#    issue 13 side by side (CPU time, the figure the target is about); the second the same
+#    ratios paired: the median over repetitions of each repetition's A/B and A/C, with
+#    quartiles (steadier on a shared machine, whose speed drifts between runs).
 # 4. --max-ratio R: exits 3 when a tshark mode's median CPU ratio A/C (A/B where there is no
 #    C) is above R. CI runs a short version with R = 1.25, a gross-regression alarm only.
 #      ring      F cut into a 1000-file ring buffer (editcap -c, --ring-files N):
@@ -219,6 +221,17 @@ median() { # median NAME FIELD (2 wall, 3 rss, 4 cpu)
     awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/results" | sort -g |
         awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+# paired NAME_A NAME_C: the CPU ratio of each repetition's A and C (its i-th A against its
+# i-th C, measured a few seconds apart), as "median (first quartile - third quartile)".
+# Host noise that lasts longer than one pair cancels out of each ratio, so on a shared
+# machine this is steadier than the ratio of the two medians.
+paired() {
+    awk -v a="$1" -v c="$2" '$1 == a { x[++na] = $4 } $1 == c { y[++nc] = $4 }
+        END { n = na < nc ? na : nc; for (i = 1; i <= n; i++) if (y[i] > 0) print x[i] / y[i] }' "$tmp/results" |
+        sort -g | awk '{ v[NR] = $1 }
+            function q(p,  k) { k = 1 + p * (NR - 1); return v[int(k)] + (k - int(k)) * (v[int(k) + 1] - v[int(k)]) }
+            END { if (NR == 0) print "nan"; else printf "%.3f (%.3f-%.3f)", q(0.5), q(0.25), q(0.75) }'
+}
 minimum() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/results" | sort -g | head -1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "nan" }'; }
 
@@ -285,6 +298,13 @@ done
         printf '%-11s %8.2f %8.2f %8.2f  %7s %7s  %9s %9s %9s\n' "$m" "$ca" "$cb" "$cc" \
             "$(ratio "$ca" "$cb")" "$(ratio "$ca" "$cc")" "$(ratio "$(median "$m.A" 2)" "$(median "$m.C" 2)")" \
             "$(ratio "$(minimum "$m.A" 2)" "$(minimum "$m.C" 2)")" "$(ratio "$(median "$m.A" 3)" "$(median "$m.C" 3)")"
+    done
+    echo
+    echo "paired: median of the per-repetition CPU ratios (quartiles)"
+    printf '%-11s %24s %24s\n' mode A/B A/C
+    for m in $modes; do
+        case $m in plain|two-pass|role) ;; *) continue ;; esac
+        printf '%-11s %24s %24s\n' "$m" "$(paired "$m.A" "$m.B")" "$(paired "$m.A" "$m.C")"
     done
     echo
     echo "all modes, A against B:"

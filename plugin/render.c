@@ -368,7 +368,9 @@ void tcpconn_render(const struct tcpconn_render_ctx *ctx)
         }
     }
 
-    if (nroles && tcpconn_prefs.info_column) {
+    /* No columns on the first pass of tshark -2 and while the GUI loads a file (the packet
+     * list fills its rows later, on a pass that has them): then no text is built. */
+    if (nroles && tcpconn_prefs.info_column && col_get_writable(ctx->pinfo->cinfo, COL_INFO)) {
         /* "[FIN 1/3]" or "[ACK of FIN 2/4, FIN 3/4]": a quarter of all packets, so no printf. */
         char info[TCPCONN_MAX_ROLES * (TEXT_LEN + 2) + 2];
         size_t used = 0;
