@@ -21,7 +21,7 @@ static int expert_tap;
 
 /* The protocol and the fields a packet has whether or not it has a role (the stream and
  * the "Connection" subtree), as registered: their ref_type says, per packet, whether a
- * filter, a column or a wanted field names them. */
+ * filter, a column, -T fields or a wanted field names them. */
 static const header_field_info *connection_fields[64];
 static unsigned n_connection_fields;
 
@@ -53,8 +53,11 @@ static bool connection_items_kept(proto_tree *tree)
 {
     if (PTREE_DATA(tree)->visible || !PTREE_DATA(tree)->fake_protocols)
         return true;
+    /* Named by a filter (DIRECT), or from 4.2 on also by -T fields/-e (PRINT); INDIRECT only
+     * says that a child is named. */
     for (unsigned i = 0; i < n_connection_fields; i++) {
-        if (connection_fields[i]->ref_type == HF_REF_TYPE_DIRECT)
+        hf_ref_type ref = connection_fields[i]->ref_type;
+        if (ref != HF_REF_TYPE_NONE && ref != HF_REF_TYPE_INDIRECT)
             return true;
     }
     return false;
