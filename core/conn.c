@@ -183,7 +183,7 @@ static void note_handshake_ack(struct tcpconn *c, const struct tcpconn_segment *
 
 bool tcpconn_close_completed(const struct tcpconn *c)
 {
-    return fin_acked_by(&c->ep[0], &c->ep[1]) && fin_acked_by(&c->ep[1], &c->ep[0]);
+    return close_completed(c);
 }
 
 bool tcpconn_is_finished(const struct tcpconn *c)
@@ -344,7 +344,7 @@ static TCPCONN_COLD enum tcpconn_mark after_end(struct tcpconn *c, const struct 
 static void latch(struct tcpconn *c)
 {
     /* (The first RST finishes the connection in on_rst.) */
-    if (!(c->flags & TCPCONN_C_FINISHED) && tcpconn_close_completed(c))
+    if (!(c->flags & TCPCONN_C_FINISHED) && close_completed(c))
         finish(c, NULL);
     if (!(c->flags & TCPCONN_C_HS_LATCHED)) {
         bool known;
@@ -378,7 +378,7 @@ static TCPCONN_COLD void start(struct tcpconn *c, const struct tcpconn_segment *
     decide_roles(c, s);
 }
 
-enum tcpconn_mark tcpconn_update(struct tcpconn *c, const struct tcpconn_segment *in)
+TCPCONN_HOT enum tcpconn_mark tcpconn_update(struct tcpconn *c, const struct tcpconn_segment *in)
 {
     struct tcpconn_segment s = *in;
     s.from &= 1;

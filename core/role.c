@@ -3,7 +3,7 @@
  * roles shown on a later pass reflect everything the capture revealed. */
 #include <stdio.h>
 
-#include "tcpconn.h"
+#include "facts.h"
 
 static struct tcpconn_role make(enum tcpconn_role_kind kind, uint8_t step, uint8_t steps,
                                 uint32_t related, uint32_t answered_by)
@@ -102,7 +102,7 @@ unsigned tcpconn_roles(const struct tcpconn_summary *sum, uint32_t frame, tcpcon
     return n;
 }
 
-bool tcpconn_frame_may_have_role(const struct tcpconn *c, uint32_t frame, enum tcpconn_mark mark)
+TCPCONN_HOT bool tcpconn_frame_may_have_role(const struct tcpconn *c, uint32_t frame, enum tcpconn_mark mark)
 {
     if (mark != TCPCONN_MARK_NONE)
         return true;

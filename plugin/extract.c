@@ -108,7 +108,8 @@ static bool locate_ipv4(struct span s, struct tcp_location *loc)
     return true;
 }
 
-static bool locate_ipv6(struct span s, struct tcp_location *loc)
+/* Not inlined: IPv6 takes the scan in find_ip_header anyway, and the IPv4 path stays short. */
+static TCPCONN_PLUGIN_NOINLINE bool locate_ipv6(struct span s, struct tcp_location *loc)
 {
     if (s.cap < 40 || s.p[0] >> 4 != 6)
         return false;
@@ -176,16 +177,9 @@ static TCPCONN_PLUGIN_COLD bool locate_reassembled(packet_info *pinfo, struct tc
 
 enum { TCP_HDR_MIN = 20, TCPOPT_EOL = 0, TCPOPT_NOP = 1, TCPOPT_TIMESTAMP = 8, TCPOLEN_TIMESTAMP = 10 };
 
-static void read_timestamp_option(const guint8 *opt, guint len, struct tcpconn_segment *s)
+/* Any option list (SYNs carry several): walked one option at a time. */
+static TCPCONN_PLUGIN_NOINLINE void walk_options(const guint8 *opt, guint len, struct tcpconn_segment *s)
 {
-    /* What Linux sends on every segment after the handshake, read without the loop. */
-    if (len == 12 && opt[0] == TCPOPT_NOP && opt[1] == TCPOPT_NOP && opt[2] == TCPOPT_TIMESTAMP &&
-        opt[3] == TCPOLEN_TIMESTAMP) {
-        s->has_ts = true;
-        s->tsval = be32(opt + 4);
-        s->tsecr = be32(opt + 8);
-        return;
-    }
     for (guint i = 0; i < len;) {
         guint8 kind = opt[i];
         if (kind == TCPOPT_EOL)
@@ -203,6 +197,20 @@ static void read_timestamp_option(const guint8 *opt, guint len, struct tcpconn_s
         }
         i += opt[i + 1];
     }
+}
+
+static inline void read_timestamp_option(const guint8 *opt, guint len, struct tcpconn_segment *s)
+{
+    /* What Linux sends on every segment after the handshake, read without the loop. */
+    if (G_LIKELY(len == 12 && opt[0] == TCPOPT_NOP && opt[1] == TCPOPT_NOP && opt[2] == TCPOPT_TIMESTAMP &&
+                 opt[3] == TCPOLEN_TIMESTAMP)) {
+        s->has_ts = true;
+        s->tsval = be32(opt + 4);
+        s->tsecr = be32(opt + 8);
+        return;
+    }
+    if (len > 0)
+        walk_options(opt, len, s);
 }
 
 /* The TCP header at loc: fixed part, payload length and timestamp option. */
@@ -235,10 +243,8 @@ static bool read_tcp_header(const struct tcp_location *loc, packet_info *pinfo,
 /* tcp.stream: the TCP dissector's conversation data for this packet's endpoints. Only a
  * SYN can make Wireshark start a new conversation on known endpoints (RST is asked about
  * too, to be safe); for other segments the stream cache answers. */
-static bool tcp_stream_of(packet_info *pinfo, uint8_t flags, uint32_t *stream)
+static TCPCONN_PLUGIN_NOINLINE bool tcp_stream_from_conversation(packet_info *pinfo, uint32_t *stream)
 {
-    if (!(flags & (TCPCONN_SYN | TCPCONN_RST)) && tcpconn_stream_cache_get(pinfo, stream))
-        return true;
     conversation_t *conv = find_conversation_pinfo(pinfo, 0);
     if (!conv)
         return false;
@@ -250,8 +256,15 @@ static bool tcp_stream_of(packet_info *pinfo, uint8_t flags, uint32_t *stream)
     return true;
 }
 
+static inline bool tcp_stream_of(packet_info *pinfo, uint8_t flags, uint32_t *stream)
+{
+    if (!(flags & (TCPCONN_SYN | TCPCONN_RST)) && tcpconn_stream_cache_get(pinfo, stream))
+        return true;
+    return tcp_stream_from_conversation(pinfo, stream);
+}
+
 /* The IP header that starts `ip`, if it carries this packet's TCP header: fills `out`. */
-static bool try_ip_header(struct span ip, bool v6, packet_info *pinfo, struct tcpconn_packet *out)
+static TCPCONN_PLUGIN_HOT bool try_ip_header(struct span ip, bool v6, packet_info *pinfo, struct tcpconn_packet *out)
 {
     struct tcp_location loc = { .fragment = false };
     if (!(v6 ? locate_ipv6(ip, &loc) : locate_ipv4(ip, &loc)))
@@ -260,6 +273,25 @@ static bool try_ip_header(struct span ip, bool v6, packet_info *pinfo, struct tc
         return false;
     *out = (struct tcpconn_packet){ 0 }; /* inline stores, not a memset call */
     return read_tcp_header(&loc, pinfo, out);
+}
+
+/* In `whole`, the first place where the two addresses follow each other and a header
+ * that leads to this TCP header starts (IPv6, which copies its addresses). */
+static TCPCONN_PLUGIN_NOINLINE bool find_ip_header_by_addresses(struct span whole, packet_info *pinfo, bool v6,
+                                                         struct tcpconn_packet *out)
+{
+    const guint back = v6 ? 8 : 12;
+    const guint alen = v6 ? 16 : 4;
+    const guint cap = whole.cap;
+    guint8 both[32]; /* the header's source and destination addresses, as they follow each other */
+    memcpy(both, pinfo->net_src.data, alen);
+    memcpy(both + alen, pinfo->net_dst.data, alen);
+    for (guint off = 0; off + back + 2 * alen <= cap; off++) {
+        if (whole.p[off + back] == both[0] && memcmp(whole.p + off + back, both, 2 * alen) == 0 &&
+            try_ip_header(span_skip(whole, off), v6, pinfo, out))
+            return true;
+    }
+    return false;
 }
 
 /* The innermost IP header, the one whose addresses are pinfo->net_src and net_dst, in
@@ -282,15 +314,8 @@ static bool find_ip_header(packet_info *pinfo, bool v6, struct tcpconn_packet *o
         uintptr_t b = (uintptr_t)whole.p;
         if (a >= b + back && a + alen <= b + cap)
             return try_ip_header(span_skip(whole, (guint)(a - b) - back), v6, pinfo, out);
-
-        guint8 both[32]; /* the header's source and destination addresses, as they follow each other */
-        memcpy(both, pinfo->net_src.data, alen);
-        memcpy(both + alen, pinfo->net_dst.data, alen);
-        for (guint off = 0; off + back + 2 * alen <= cap; off++) {
-            if (whole.p[off + back] == both[0] && memcmp(whole.p + off + back, both, 2 * alen) == 0 &&
-                try_ip_header(span_skip(whole, off), v6, pinfo, out))
-                return true;
-        }
+        if (find_ip_header_by_addresses(whole, pinfo, v6, out))
+            return true;
     }
     return false;
 }
@@ -305,7 +330,7 @@ static int ip_family(const packet_info *pinfo)
     return 0;
 }
 
-bool tcpconn_extract(packet_info *pinfo, struct tcpconn_packet *out)
+TCPCONN_PLUGIN_HOT bool tcpconn_extract(packet_info *pinfo, struct tcpconn_packet *out)
 {
     if (proto_tcp <= 0)
         return false;

@@ -19,7 +19,7 @@ struct tcpconn_prefs tcpconn_prefs = {
     .slow_handshake_ms = 200,
 };
 
-static int dissect_tcpconn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static TCPCONN_PLUGIN_HOT int dissect_tcpconn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     struct tcpconn_render_ctx ctx = { .tvb = tvb, .pinfo = pinfo, .tree = tree };
 

@@ -27,6 +27,22 @@
 #define TCPCONN_PLUGIN_COLD
 #endif
 
+/* The functions every packet passes through, kept next to each other in .text.hot (as
+ * TCPCONN_HOT in core/facts.h). */
+#if defined(__GNUC__)
+#define TCPCONN_PLUGIN_HOT __attribute__((hot))
+#else
+#define TCPCONN_PLUGIN_HOT
+#endif
+
+/* Per-packet code's less common branches (IPv6, option lists, a packet with a role): out of
+ * line, so that the hot functions stay short, but not cold (that is for rare code). */
+#if defined(__GNUC__)
+#define TCPCONN_PLUGIN_NOINLINE __attribute__((noinline))
+#else
+#define TCPCONN_PLUGIN_NOINLINE
+#endif
+
 void proto_register_tcpconn(void);
 void proto_reg_handoff_tcpconn(void);
 

@@ -49,7 +49,7 @@ void tcpconn_render_resolve(void)
  * -T fields, the GUI's coloring rules) keeps only the fields that are named, and the
  * protocol item when protocols are not faked (-z io,phs): with `-Y tcpconn.role` none of
  * them is, and the three packets in four that have no role need no summary at all. */
-static bool connection_items_kept(proto_tree *tree)
+static TCPCONN_PLUGIN_NOINLINE bool connection_items_kept(proto_tree *tree)
 {
     if (PTREE_DATA(tree)->visible || !PTREE_DATA(tree)->fake_protocols)
         return true;
@@ -306,17 +306,25 @@ static void add_expert(const struct tcpconn_render_ctx *ctx, proto_item *pi,
     }
 }
 
-void tcpconn_render(const struct tcpconn_render_ctx *ctx)
+static TCPCONN_PLUGIN_NOINLINE void render_packet(const struct tcpconn_render_ctx *ctx, bool looked_at,
+                                                  bool connection_items);
+
+TCPCONN_PLUGIN_HOT void tcpconn_render(const struct tcpconn_render_ctx *ctx)
 {
     /* Build items only when someone looks (a visible tree, a filter, -T fields, -V):
      * most packets of a plain tshark run need just the Info column. */
     bool looked_at = ctx->tree && proto_field_is_referenced(ctx->tree, tcpconn_hf.proto);
-    bool connection_items = looked_at && connection_items_kept(ctx->tree);
     /* Three packets in four are plain data and ACKs: unless their connection items are
      * kept there is nothing to say about them (no role, no expert item), so no summary
-     * is made. */
-    if (!connection_items && !tcpconn_frame_may_have_role(ctx->conn, ctx->pinfo->num, ctx->mark))
-        return;
+     * is made, and the code that would make it stays out of this per-packet path. */
+    bool connection_items = looked_at && connection_items_kept(ctx->tree);
+    if (connection_items || tcpconn_frame_may_have_role(ctx->conn, ctx->pinfo->num, ctx->mark))
+        render_packet(ctx, looked_at, connection_items);
+}
+
+/* The summary, roles, items, expert info and Info text of one packet. */
+static void render_packet(const struct tcpconn_render_ctx *ctx, bool looked_at, bool connection_items)
+{
     struct tcpconn_summary sum;
     struct tcpconn_role roles[TCPCONN_MAX_ROLES];
     char text[TEXT_LEN];

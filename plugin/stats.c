@@ -59,11 +59,16 @@ static const char *server_text(const struct tcpconn_render_ctx *ctx, const struc
                               : wmem_strdup_printf(pinfo->pool, "%s:%u", addr, port);
 }
 
-void tcpconn_stats_packet(const struct tcpconn_render_ctx *ctx)
-{
-    if (stats_tap < 0 || !have_tap_listener(stats_tap))
-        return;
+static TCPCONN_PLUGIN_NOINLINE void queue_packet(const struct tcpconn_render_ctx *ctx);
 
+TCPCONN_PLUGIN_HOT void tcpconn_stats_packet(const struct tcpconn_render_ctx *ctx)
+{
+    if (stats_tap >= 0 && have_tap_listener(stats_tap))
+        queue_packet(ctx);
+}
+
+static void queue_packet(const struct tcpconn_render_ctx *ctx)
+{
     struct tcpconn_summary sum;
     tcpconn_summarize(ctx->conn, true, &sum);
     struct stats_rec rec = {

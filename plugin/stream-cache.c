@@ -75,7 +75,7 @@ static void address_words(const guint8 *a, guint alen, guint64 w[2])
 
 /* pinfo's innermost address/port pair, its lower end first (extract.c has checked that
  * both addresses are IPv4 or both IPv6). */
-static void key_of(const packet_info *pinfo, struct pair_key *k)
+static inline void key_of(const packet_info *pinfo, struct pair_key *k)
 {
     guint alen = (guint)pinfo->net_src.len;
     guint64 src[2], dst[2];
@@ -119,7 +119,7 @@ static bool is_empty(const struct cache_entry *e)
 }
 
 /* The slot holding k, or the empty slot where it belongs. capacity > used. */
-static struct cache_entry *slot_of(const struct pair_key *k)
+static inline struct cache_entry *slot_of(const struct pair_key *k)
 {
     size_t i = hash_of(k) & (capacity - 1);
     while (!is_empty(&entries[i]) && !same_pair(&entries[i].key, k))
@@ -128,7 +128,7 @@ static struct cache_entry *slot_of(const struct pair_key *k)
 }
 
 /* Doubles the table (4 096 slots at first), keeping only the current generation. */
-static void grow(void)
+static TCPCONN_PLUGIN_COLD void grow(void)
 {
     struct cache_entry *old = entries;
     size_t old_capacity = capacity;
@@ -144,7 +144,7 @@ static void grow(void)
     g_free(old);
 }
 
-bool tcpconn_stream_cache_get(const packet_info *pinfo, uint32_t *stream)
+TCPCONN_PLUGIN_HOT bool tcpconn_stream_cache_get(const packet_info *pinfo, uint32_t *stream)
 {
     if (capacity == 0)
         return false;

@@ -59,7 +59,8 @@ void tcpconn_table_cleanup(void)
     tcpconn_table_init();
 }
 
-static struct conn_entry *conn_slot(uint32_t stream, bool create)
+/* The chunk tables grow a few times per capture: out of the per-packet path. */
+static TCPCONN_PLUGIN_COLD struct conn_entry *conn_slot_grow(uint32_t stream, bool create)
 {
     size_t c = stream / CONN_CHUNK;
     if (c >= conn_nchunks) {
@@ -80,7 +81,15 @@ static struct conn_entry *conn_slot(uint32_t stream, bool create)
     return &conn_chunks[c][stream % CONN_CHUNK];
 }
 
-static uint32_t *frame_slot(uint32_t frame, bool create)
+static inline struct conn_entry *conn_slot(uint32_t stream, bool create)
+{
+    size_t c = stream / CONN_CHUNK;
+    if (G_LIKELY(c < conn_nchunks && conn_chunks[c]))
+        return &conn_chunks[c][stream % CONN_CHUNK];
+    return conn_slot_grow(stream, create);
+}
+
+static TCPCONN_PLUGIN_COLD uint32_t *frame_slot_grow(uint32_t frame, bool create)
 {
     size_t c = frame / FRAME_CHUNK;
     if (c >= frame_nchunks) {
@@ -101,6 +110,14 @@ static uint32_t *frame_slot(uint32_t frame, bool create)
     return &frame_chunks[c][frame % FRAME_CHUNK];
 }
 
+static inline uint32_t *frame_slot(uint32_t frame, bool create)
+{
+    size_t c = frame / FRAME_CHUNK;
+    if (G_LIKELY(c < frame_nchunks && frame_chunks[c]))
+        return &frame_chunks[c][frame % FRAME_CHUNK];
+    return frame_slot_grow(frame, create);
+}
+
 /* Once per connection: out of the per-packet path. */
 static TCPCONN_PLUGIN_COLD void start_connection(struct conn_entry *e, packet_info *pinfo, const struct tcpconn_packet *pkt)
 {
@@ -118,7 +135,7 @@ static TCPCONN_PLUGIN_COLD void note_duplicate(uint32_t frame, uint32_t original
     wmem_map_insert(duplicate_of, GUINT_TO_POINTER(frame), GUINT_TO_POINTER(original));
 }
 
-const struct tcpconn *tcpconn_table_update(packet_info *pinfo, struct tcpconn_packet *pkt,
+TCPCONN_PLUGIN_HOT const struct tcpconn *tcpconn_table_update(packet_info *pinfo, struct tcpconn_packet *pkt,
                                            enum tcpconn_mark *mark_out)
 {
     uint32_t frame = pkt->seg.frame;
