@@ -10,7 +10,8 @@
 # filled: Wireshark's CPU time (user + system, from /proc/PID/stat) and the wall time
 # until its CPU time stopped growing (loaded = no more than 20 ms of CPU in 1.5 s; it is
 # then idle, waiting for the user, and is killed). A first start per HOME is not measured
-# (it writes configuration and caches). Alternating, every repetition:
+# (it writes configuration and caches). Every repetition, the variants of each run in the
+# rotating order of variant_order (below):
 #   start.A   wireshark (no file)                             plugin installed
 #   start.C   the same, no tcpconn.so at all
 #   open.A    wireshark -r F                                  plugin installed
@@ -120,6 +121,36 @@ median() { # median NAME FIELD (2 cpu, 3 wall)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "nan" }'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 
+# variant_order REP: the order of A, B and C in repetition REP. Where a run stands matters:
+# with A always first (open.A right after the light start.C, open.C after the heavy open.A)
+# this script measured the load at 1.13x on a day when the same builds in an ABBA order
+# measured 1.03x. So over every six repetitions each variant takes each position twice.
+variant_order() {
+    case $((($1 - 1) % 6)) in
+    0) echo A B C ;; 1) echo B C A ;; 2) echo C A B ;; 3) echo C B A ;; 4) echo B A C ;; *) echo A C B ;;
+    esac
+}
+# measure_variant RUN VARIANT: one start, open or filter run (nothing for start.B, open.B).
+measure_variant() {
+    case $1.$2 in
+    start.A) measure start.A ;;
+    start.C) home=$tmp/home-noplugin measure start.C ;;
+    open.A) measure open.A -r "$F" ;;
+    open.C) home=$tmp/home-noplugin measure open.C -r "$F" ;;
+    filter.A) measure filter.A -r "$F" -Y 'tcpconn.teardown.style == "three-way"' ;;
+    filter.B) measure filter.B --disable-protocol tcpconn -r "$F" -Y 'tcpconn.teardown.style == "three-way"' ;;
+    filter.C) home=$tmp/home-noplugin measure filter.C -r "$F" -Y 'tcp.flags.fin == 1' ;;
+    esac
+}
+# paired NAME_A NAME_C: the median (quartiles) of each repetition's CPU ratio A/C.
+paired() {
+    awk -v a="$1" -v c="$2" '$1 == a { x[++na] = $2 } $1 == c { y[++nc] = $2 }
+        END { n = na < nc ? na : nc; for (i = 1; i <= n; i++) if (y[i] > 0) print x[i] / y[i] }' "$tmp/results" |
+        sort -g | awk '{ v[NR] = $1 }
+            function q(p,  k) { k = 1 + p * (NR - 1); return v[int(k)] + (k - int(k)) * (v[int(k) + 1] - v[int(k)]) }
+            END { if (NR == 0) print "nan"; else printf "%.3f (%.3f-%.3f)", q(0.5), q(0.25), q(0.75) }'
+}
+
 : >"$tmp/results"
 # A first start in a fresh HOME writes its configuration and font caches: not measured.
 measure warmup.A
@@ -128,13 +159,11 @@ home=$tmp/home-noplugin measure warmup.C
 i=1
 while [ "$i" -le "$reps" ]; do
     echo "== repetition $i/$reps" >&2
-    measure start.A
-    home=$tmp/home-noplugin measure start.C
-    measure open.A -r "$F"
-    home=$tmp/home-noplugin measure open.C -r "$F"
-    measure filter.A -r "$F" -Y 'tcpconn.teardown.style == "three-way"'
-    measure filter.B --disable-protocol tcpconn -r "$F" -Y 'tcpconn.teardown.style == "three-way"'
-    home=$tmp/home-noplugin measure filter.C -r "$F" -Y 'tcp.flags.fin == 1'
+    for r in start open filter; do
+        for v in $(variant_order "$i"); do
+            measure_variant "$r" "$v"
+        done
+    done
     i=$((i + 1))
 done
 
@@ -157,6 +186,8 @@ done
     fa=$(minus "$(median filter.A 2)" "$(median start.A 2)")
     fc=$(minus "$(median filter.C 2)" "$(median start.C 2)")
     echo "loading the file with the filter (filter - start, CPU s): A $fa, C $fc, ratio $(ratio "$fa" "$fc")"
+    echo "paired (median of the per-repetition CPU ratios, quartiles): open A/C $(paired open.A open.C)," \
+        "filter A/C $(paired filter.A filter.C)"
     echo
     echo "raw (name cpu_s wall_s):"
     cat "$tmp/results"

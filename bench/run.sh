@@ -17,7 +17,8 @@
 #    length grows by the 50 bytes of outer headers). --rounds N: every connection carries N
 #    request/response exchanges; --long is --conns 1000 --rounds 40, the long-connection
 #    capture of issue 13 (about 520 000 packets, 1 % of them handshake or teardown).
-# 3. Measures, alternating A and B in every repetition (default 5), the median wall
+# 3. Measures, every repetition (default 5) running A, B and C in a rotating order
+#    (variant_order: over six repetitions each takes each position twice), the median wall
 #    time, the fastest wall time, the median user+system CPU time and the median peak
 #    RSS (/usr/bin/time -f '%e %M %U %S'; wall from the shell's ns clock):
 #      plain     A: tshark -r F                                  > /dev/null
@@ -234,45 +235,56 @@ paired() {
 }
 minimum() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/results" | sort -g | head -1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "nan" }'; }
+# variant_order REP: the order of A, B and C in repetition REP. A run costs more in some
+# positions than in others (bench/gui-time.sh, with A always first, measured 1.13x where the
+# same builds in an ABBA order measured 1.03x), so over every six repetitions each variant
+# takes each position twice.
+variant_order() {
+    case $((($1 - 1) % 6)) in
+    0) echo A B C ;; 1) echo B C A ;; 2) echo C A B ;; 3) echo C B A ;; 4) echo B A C ;; *) echo A C B ;;
+    esac
+}
 
 : >"$tmp/results"
 Y_A='tcpconn.teardown.style == "three-way"'
 Y_B='tcp.flags.fin == 1'
 Y_ROLE_C='tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcp.flags.reset == 1'
+# measure_variant MODE VARIANT: one run of MODE's A, B or C (nothing when MODE has no
+# such variant).
+measure_variant() {
+    case $1.$2 in
+    plain.A) measure plain.A tshark -r "$F" ;;
+    plain.B) measure plain.B tshark --disable-protocol tcpconn -r "$F" ;;
+    plain.C) home=$tmp/home-noplugin measure plain.C tshark -r "$F" ;;
+    filter.A) measure filter.A tshark -r "$F" -Y "$Y_A" ;;
+    filter.B) measure filter.B tshark --disable-protocol tcpconn -r "$F" -Y "$Y_B" ;;
+    same-filter.A) measure same-filter.A tshark -r "$F" -Y "$Y_A" ;;
+    same-filter.B) measure same-filter.B tshark --disable-protocol tcpconn -r "$F" -Y "$Y_A" ;;
+    two-pass.A) measure two-pass.A tshark -2 -r "$F" ;;
+    two-pass.B) measure two-pass.B tshark -2 --disable-protocol tcpconn -r "$F" ;;
+    two-pass.C) home=$tmp/home-noplugin measure two-pass.C tshark -2 -r "$F" ;;
+    role.A) measure role.A tshark -r "$F" -Y tcpconn.role ;;
+    role.B) measure role.B tshark --disable-protocol tcpconn -r "$F" -Y tcpconn.role ;;
+    role.C) home=$tmp/home-noplugin measure role.C tshark -r "$F" -Y "$Y_ROLE_C" ;;
+    analyzer.A) measure analyzer.A "$analyzer" --json "$F" ;;
+    analyzer.B) measure analyzer.B tcpdump -r "$F" -w /dev/null ;;
+    analyzer.C) measure analyzer.C tcptrace -n -l "$F" ;;
+    ring.A)
+        # shellcheck disable=SC2086
+        measure ring.A "$analyzer" --merge --json $ring_list ;;
+    ring.B) measure ring.B tcpdump -V "$tmp/ring.list" -w /dev/null ;;
+    ring.C) measure ring.C "$analyzer" --json "$F" ;;
+    filter.C | same-filter.C) ;;
+    *) die "unknown mode $1" ;;
+    esac
+}
 i=1
 while [ "$i" -le "$reps" ]; do
     echo "== repetition $i/$reps" >&2
     for m in $modes; do
-        case $m in
-        plain)
-            measure plain.A tshark -r "$F"
-            measure plain.B tshark --disable-protocol tcpconn -r "$F"
-            home=$tmp/home-noplugin measure plain.C tshark -r "$F" ;;
-        filter)
-            measure filter.A tshark -r "$F" -Y "$Y_A"
-            measure filter.B tshark --disable-protocol tcpconn -r "$F" -Y "$Y_B" ;;
-        same-filter)
-            measure same-filter.A tshark -r "$F" -Y "$Y_A"
-            measure same-filter.B tshark --disable-protocol tcpconn -r "$F" -Y "$Y_A" ;;
-        two-pass)
-            measure two-pass.A tshark -2 -r "$F"
-            measure two-pass.B tshark -2 --disable-protocol tcpconn -r "$F"
-            home=$tmp/home-noplugin measure two-pass.C tshark -2 -r "$F" ;;
-        role)
-            measure role.A tshark -r "$F" -Y tcpconn.role
-            measure role.B tshark --disable-protocol tcpconn -r "$F" -Y tcpconn.role
-            home=$tmp/home-noplugin measure role.C tshark -r "$F" -Y "$Y_ROLE_C" ;;
-        analyzer)
-            measure analyzer.A "$analyzer" --json "$F"
-            measure analyzer.B tcpdump -r "$F" -w /dev/null
-            measure analyzer.C tcptrace -n -l "$F" ;;
-        ring)
-            # shellcheck disable=SC2086
-            measure ring.A "$analyzer" --merge --json $ring_list
-            measure ring.B tcpdump -V "$tmp/ring.list" -w /dev/null
-            measure ring.C "$analyzer" --json "$F" ;;
-        *) die "unknown mode $m" ;;
-        esac
+        for v in $(variant_order "$i"); do
+            measure_variant "$m" "$v"
+        done
     done
     i=$((i + 1))
 done
@@ -288,7 +300,7 @@ done
         "$(cc --version | head -1)"
     echo "source: $srcdesc; build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")"
     echo "capture: $(stat -c %s "$F") bytes, $packets packets${capture:+ (from $capture)}${capture:- (gen-capture --conns $conns --seed $seed --snaplen $snaplen${rounds:+ --rounds $rounds}${vxlan:+ --vxlan})}"
-    echo "median of $reps runs, A, B and C alternating; wall and CPU (user+system) seconds, peak RSS MiB; min = fastest run"
+    echo "median of $reps runs, A, B and C in a rotating order (bench/run.sh variant_order); wall and CPU (user+system) seconds, peak RSS MiB; min = fastest run"
     echo
     echo "plugin cost by tshark mode (A: with the plugin, B: --disable-protocol tcpconn, C: no tcpconn.so)"
     printf '%-11s %8s %8s %8s  %7s %7s  %9s %9s %9s\n' mode cpu.A cpu.B cpu.C cpu.A/B cpu.A/C wall.A/C min.A/C rss.A/C
