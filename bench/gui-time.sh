@@ -11,7 +11,7 @@
 # until its CPU time stopped growing (loaded = no more than 20 ms of CPU in 1.5 s; it is
 # then idle, waiting for the user, and is killed). A first start per HOME is not measured
 # (it writes configuration and caches). Every repetition, the variants of each run in the
-# rotating order of variant_order (below):
+# rotating order of variant_order (bench/results.sh):
 #   start.A   wireshark (no file)                             plugin installed
 #   start.C   the same, no tcpconn.so at all
 #   open.A    wireshark -r F                                  plugin installed
@@ -114,22 +114,12 @@ measure() {
     awk -v n="$name" -v t="$ticks" -v hz="$tck" -v a="$t0" -v b="$last_change" \
         'BEGIN { printf "%s %.2f %.2f\n", n, t / hz, (b - a) / 1e9 }' | tee -a "$tmp/results" >&2
 }
-median() { # median NAME FIELD (2 cpu, 3 wall)
-    awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/results" | sort -g |
-        awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "nan" }'; }
+# The fields of $results (bench/results.sh): 2 cpu, 3 wall.
+results=$tmp/results
+# shellcheck source=bench/results.sh
+. "$here/results.sh"
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 
-# variant_order REP: the order of A, B and C in repetition REP. Where a run stands matters:
-# with A always first (open.A right after the light start.C, open.C after the heavy open.A)
-# this script measured the load at 1.13x on a day when the same builds in an ABBA order
-# measured 1.03x. So over every six repetitions each variant takes each position twice.
-variant_order() {
-    case $((($1 - 1) % 6)) in
-    0) echo A B C ;; 1) echo B C A ;; 2) echo C A B ;; 3) echo C B A ;; 4) echo B A C ;; *) echo A C B ;;
-    esac
-}
 # measure_variant RUN VARIANT: one start, open or filter run (nothing for start.B, open.B).
 measure_variant() {
     case $1.$2 in
@@ -141,14 +131,6 @@ measure_variant() {
     filter.B) measure filter.B --disable-protocol tcpconn -r "$F" -Y 'tcpconn.teardown.style == "three-way"' ;;
     filter.C) home=$tmp/home-noplugin measure filter.C -r "$F" -Y 'tcp.flags.fin == 1' ;;
     esac
-}
-# paired NAME_A NAME_C: the median (quartiles) of each repetition's CPU ratio A/C.
-paired() {
-    awk -v a="$1" -v c="$2" '$1 == a { x[++na] = $2 } $1 == c { y[++nc] = $2 }
-        END { n = na < nc ? na : nc; for (i = 1; i <= n; i++) if (y[i] > 0) print x[i] / y[i] }' "$tmp/results" |
-        sort -g | awk '{ v[NR] = $1 }
-            function q(p,  k) { k = 1 + p * (NR - 1); return v[int(k)] + (k - int(k)) * (v[int(k) + 1] - v[int(k)]) }
-            END { if (NR == 0) print "nan"; else printf "%.3f (%.3f-%.3f)", q(0.5), q(0.25), q(0.75) }'
 }
 
 : >"$tmp/results"
@@ -186,8 +168,8 @@ done
     fa=$(minus "$(median filter.A 2)" "$(median start.A 2)")
     fc=$(minus "$(median filter.C 2)" "$(median start.C 2)")
     echo "loading the file with the filter (filter - start, CPU s): A $fa, C $fc, ratio $(ratio "$fa" "$fc")"
-    echo "paired (median of the per-repetition CPU ratios, quartiles): open A/C $(paired open.A open.C)," \
-        "filter A/C $(paired filter.A filter.C)"
+    echo "paired (median of the per-repetition CPU ratios, quartiles): open A/C $(paired open.A open.C 2)," \
+        "filter A/C $(paired filter.A filter.C 2)"
     echo
     echo "raw (name cpu_s wall_s):"
     cat "$tmp/results"

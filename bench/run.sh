@@ -18,7 +18,7 @@
 #    request/response exchanges; --long is --conns 1000 --rounds 40, the long-connection
 #    capture of issue 13 (about 520 000 packets, 1 % of them handshake or teardown).
 # 3. Measures, every repetition (default 5) running A, B and C in a rotating order
-#    (variant_order: over six repetitions each takes each position twice), the median wall
+#    (variant_order in bench/results.sh: over six repetitions each takes each position twice), the median wall
 #    time, the fastest wall time, the median user+system CPU time and the median peak
 #    RSS (/usr/bin/time -f '%e %M %U %S'; wall from the shell's ns clock):
 #      plain     A: tshark -r F                                  > /dev/null
@@ -218,32 +218,10 @@ measure() {
         '{ printf "%s %.3f %d %.2f %s\n", n, (b - a) / 1e9, $2, $3 + $4, l }' "$tmp/time.out" |
         tee -a "$tmp/results" >&2
 }
-median() { # median NAME FIELD (2 wall, 3 rss, 4 cpu)
-    awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/results" | sort -g |
-        awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-# paired NAME_A NAME_C: the CPU ratio of each repetition's A and C (its i-th A against its
-# i-th C, measured a few seconds apart), as "median (first quartile - third quartile)".
-# Host noise that lasts longer than one pair cancels out of each ratio, so on a shared
-# machine this is steadier than the ratio of the two medians.
-paired() {
-    awk -v a="$1" -v c="$2" '$1 == a { x[++na] = $4 } $1 == c { y[++nc] = $4 }
-        END { n = na < nc ? na : nc; for (i = 1; i <= n; i++) if (y[i] > 0) print x[i] / y[i] }' "$tmp/results" |
-        sort -g | awk '{ v[NR] = $1 }
-            function q(p,  k) { k = 1 + p * (NR - 1); return v[int(k)] + (k - int(k)) * (v[int(k) + 1] - v[int(k)]) }
-            END { if (NR == 0) print "nan"; else printf "%.3f (%.3f-%.3f)", q(0.5), q(0.25), q(0.75) }'
-}
-minimum() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/results" | sort -g | head -1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "nan" }'; }
-# variant_order REP: the order of A, B and C in repetition REP. A run costs more in some
-# positions than in others (bench/gui-time.sh, with A always first, measured 1.13x where the
-# same builds in an ABBA order measured 1.03x), so over every six repetitions each variant
-# takes each position twice.
-variant_order() {
-    case $((($1 - 1) % 6)) in
-    0) echo A B C ;; 1) echo B C A ;; 2) echo C A B ;; 3) echo C B A ;; 4) echo B A C ;; *) echo A C B ;;
-    esac
-}
+# The fields of $results (bench/results.sh): 2 wall, 3 rss, 4 cpu.
+results=$tmp/results
+# shellcheck source=bench/results.sh
+. "$here/results.sh"
 
 : >"$tmp/results"
 Y_A='tcpconn.teardown.style == "three-way"'
@@ -316,7 +294,7 @@ done
     printf '%-11s %24s %24s\n' mode A/B A/C
     for m in $modes; do
         case $m in plain|two-pass|role) ;; *) continue ;; esac
-        printf '%-11s %24s %24s\n' "$m" "$(paired "$m.A" "$m.B")" "$(paired "$m.A" "$m.C")"
+        printf '%-11s %24s %24s\n' "$m" "$(paired "$m.A" "$m.B" 4)" "$(paired "$m.A" "$m.C" 4)"
     done
     echo
     echo "all modes, A against B:"
