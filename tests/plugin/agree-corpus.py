@@ -69,7 +69,7 @@ def compare(plugin_so, analyzer, options, root, rel, tmp):
     with open(jsonl, "w") as f:
         f.write(a.stdout)
     cmd = ["sh", os.path.join(os.path.dirname(os.path.abspath(__file__)), "run-tshark.sh"),
-           plugin_so, "-n", "-r", path, "-2", "-T", "fields", "-E", "occurrence=f"]
+           plugin_so, "-n", "-r", path, "-2", "-T", "fields", "-E", "occurrence=l"]
     for field in TSHARK_FIELDS + ["frame.number"]:
         cmd += ["-e", field]
     t = subprocess.run(cmd, capture_output=True, text=True)

@@ -5,7 +5,8 @@ Checks that the Wireshark plugin (tshark -2 -T fields, columns as check.sh `agre
 writes them) and tcpconn-analyze --json report the same per-connection summary:
 handshake state, RTT legs, ambiguity, retransmission counts, teardown style, initiator,
 TIME_WAIT holder, duration, inferred roles and the key frames. Also checks that in two-pass mode every
-packet of a stream carries the same summary. Standard library only.
+packet of a stream carries the same summary, and that every analysed packet's tcpconn.stream is
+Wireshark's tcp.stream of its innermost TCP layer (tshark -E occurrence=l). Standard library only.
 """
 import json
 import sys
@@ -59,6 +60,8 @@ def plugin_streams(path):
             for k in ("syn", "synack", "handshake_ack", "first_fin", "second_fin", "rst", "close"):
                 s["frame." + k] = norm_int(row[k])
             n = int(row["stream"])
+            if row["tcp.stream"] != row["stream"]:
+                errors.append(f"line {lineno}: tcpconn.stream {n}, but tcp.stream {row['tcp.stream']!r}")
             if n in streams and streams[n] != s:
                 diff = {k: (streams[n][k], s[k]) for k in s if streams[n][k] != s[k]}
                 errors.append(f"stream {n}: packet on line {lineno} carries a different summary: {diff}")

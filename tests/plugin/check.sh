@@ -143,7 +143,7 @@ agree)
     "$analyzer" --json "$capture" >"$tmp/analyzer.jsonl" 2>"$tmp/analyzer.err" || rc=$?
     [ $rc = 0 ] || [ $rc = 6 ] ||
         { cat "$tmp/analyzer.err" >&2; fail "tcpconn-analyze failed on $capture (exit $rc)"; }
-    run -n -r "$capture" -2 -T fields -E occurrence=f \
+    run -n -r "$capture" -2 -T fields -E occurrence=l \
         -e tcp.stream -e tcpconn.stream -e tcpconn.handshake.state -e tcpconn.handshake.server_rtt \
         -e tcpconn.handshake.client_rtt -e tcpconn.handshake.rtt -e tcpconn.handshake.rtt_ambiguous \
         -e tcpconn.handshake.syn_retransmissions -e tcpconn.handshake.synack_retransmissions \
