@@ -4,7 +4,7 @@
 #   bench/run.sh [-n REPS] [--conns N] [--seed S] [--snaplen N] [--rounds N | --long] [--vxlan]
 #                [--capture FILE] [--build DIR | --commit REV]
 #                [--modes "plain two-pass role analyzer ring"] [--ring-files N]
-#                [--max-ratio R] [--out FILE] [--keep]
+#                [--side-by-side] [--max-ratio R] [--out FILE] [--keep]
 #
 # 1. Builds the plugin and the analyzer in DIR (default: build/ of this checkout;
 #    configured first when it has no CMakeCache.txt) and the capture generator
@@ -43,6 +43,12 @@
 #    issue 13 side by side (CPU time, the figure the target is about); the second the same
 #    ratios paired: the median over repetitions of each repetition's A/B and A/C, with
 #    quartiles (steadier on a shared machine, whose speed drifts between runs).
+#    --side-by-side (tshark modes only): each repetition runs A and C at the same time,
+#    one on each of two CPUs (taskset; the CPUs swap every repetition), then A again with
+#    B (recorded as MODE.a, for A/B). Both runs of a pair see the same host at the same
+#    moment, so the drift between runs that sequential pairs suffer cancels out of the ratio
+#    (on this VM a pair of identical runs: quartiles 0.98-1.01); they share the last-level
+#    cache and memory bandwidth, so absolute times are a few per cent longer. Needs 2 CPUs.
 # 4. --max-ratio R: exits 3 when a tshark mode's median CPU ratio A/C (A/B where there is no
 #    C) is above R. CI runs a short version with R = 1.25, a gross-regression alarm only.
 #      ring      F cut into a 1000-file ring buffer (editcap -c, --ring-files N):
@@ -75,6 +81,7 @@ ring_files=1000
 out=
 keep=0
 commit=
+side_by_side=
 
 die() { echo "bench/run.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -94,6 +101,7 @@ while [ $# -gt 0 ]; do
     --ring-files) ring_files=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --keep) keep=1; shift ;;
+    --side-by-side) side_by_side=1; shift ;;
     -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
     esac
@@ -204,18 +212,20 @@ fi
 # Wall time from the shell's nanosecond clock (time's %e has 10 ms steps); peak RSS
 # (KiB) and user+system CPU seconds from /usr/bin/time; load1 is the 1-minute load
 # average just before the run (other work on the machine shows there).
+# With cpu set (side by side), the command runs on that CPU only.
 measure() {
     name=$1
     shift
     load=$(cut -d' ' -f1 /proc/loadavg)
     t0=$(date +%s%N)
-    if ! run /usr/bin/time -f '%e %M %U %S' -o "$tmp/time.out" "$@" >/dev/null 2>"$tmp/stderr.out"; then
-        cat "$tmp/stderr.out" >&2
+    if ! run ${cpu:+taskset -c "$cpu"} /usr/bin/time -f '%e %M %U %S' -o "$tmp/time.$name" "$@" \
+        >/dev/null 2>"$tmp/stderr.$name"; then
+        cat "$tmp/stderr.$name" >&2
         die "failed: $*"
     fi
     t1=$(date +%s%N)
     awk -v n="$name" -v a="$t0" -v b="$t1" -v l="$load" \
-        '{ printf "%s %.3f %d %.2f %s\n", n, (b - a) / 1e9, $2, $3 + $4, l }' "$tmp/time.out" |
+        '{ printf "%s %.3f %d %.2f %s\n", n, (b - a) / 1e9, $2, $3 + $4, l }' "$tmp/time.$name" |
         tee -a "$tmp/results" >&2
 }
 # The fields of $results (bench/results.sh): 2 wall, 3 rss, 4 cpu.
@@ -228,20 +238,22 @@ Y_A='tcpconn.teardown.style == "three-way"'
 Y_B='tcp.flags.fin == 1'
 Y_ROLE_C='tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcp.flags.reset == 1'
 # measure_variant MODE VARIANT: one run of MODE's A, B or C (nothing when MODE has no
-# such variant).
+# such variant). In the tshark modes A is recorded as MODE.$a: A, or a for the A that
+# runs side by side with B.
+a=A
 measure_variant() {
     case $1.$2 in
-    plain.A) measure plain.A tshark -r "$F" ;;
+    plain.A) measure "plain.$a" tshark -r "$F" ;;
     plain.B) measure plain.B tshark --disable-protocol tcpconn -r "$F" ;;
     plain.C) home=$tmp/home-noplugin measure plain.C tshark -r "$F" ;;
     filter.A) measure filter.A tshark -r "$F" -Y "$Y_A" ;;
     filter.B) measure filter.B tshark --disable-protocol tcpconn -r "$F" -Y "$Y_B" ;;
     same-filter.A) measure same-filter.A tshark -r "$F" -Y "$Y_A" ;;
     same-filter.B) measure same-filter.B tshark --disable-protocol tcpconn -r "$F" -Y "$Y_A" ;;
-    two-pass.A) measure two-pass.A tshark -2 -r "$F" ;;
+    two-pass.A) measure "two-pass.$a" tshark -2 -r "$F" ;;
     two-pass.B) measure two-pass.B tshark -2 --disable-protocol tcpconn -r "$F" ;;
     two-pass.C) home=$tmp/home-noplugin measure two-pass.C tshark -2 -r "$F" ;;
-    role.A) measure role.A tshark -r "$F" -Y tcpconn.role ;;
+    role.A) measure "role.$a" tshark -r "$F" -Y tcpconn.role ;;
     role.B) measure role.B tshark --disable-protocol tcpconn -r "$F" -Y tcpconn.role ;;
     role.C) home=$tmp/home-noplugin measure role.C tshark -r "$F" -Y "$Y_ROLE_C" ;;
     analyzer.A) measure analyzer.A "$analyzer" --json "$F" ;;
@@ -256,10 +268,34 @@ measure_variant() {
     *) die "unknown mode $1" ;;
     esac
 }
+# side_by_side_pair MODE VARIANT REP: A with VARIANT at the same time, on CPUs 0 and 1
+# (swapped in every other repetition).
+side_by_side_pair() {
+    ca=$(($3 % 2)); cv=$((1 - $3 % 2)); an=A
+    [ "$2" = B ] && an=a
+    a=$an cpu=$ca measure_variant "$1" A &
+    pa=$!
+    cpu=$cv measure_variant "$1" "$2" &
+    pv=$!
+    wait "$pa" || die "side by side: $1.A failed"
+    wait "$pv" || die "side by side: $1.$2 failed"
+}
+if [ -n "$side_by_side" ]; then
+    [ "$(nproc)" -ge 2 ] || die "--side-by-side needs 2 CPUs"
+    command -v taskset >/dev/null 2>&1 || die "--side-by-side needs taskset (util-linux)"
+    for m in $modes; do
+        case $m in plain|two-pass|role) ;; *) die "--side-by-side: tshark modes only (plain, two-pass, role), not $m" ;; esac
+    done
+fi
 i=1
 while [ "$i" -le "$reps" ]; do
     echo "== repetition $i/$reps" >&2
     for m in $modes; do
+        if [ -n "$side_by_side" ]; then
+            side_by_side_pair "$m" C "$i"
+            side_by_side_pair "$m" B "$i"
+            continue
+        fi
         for v in $(variant_order "$i"); do
             measure_variant "$m" "$v"
         done
@@ -278,15 +314,21 @@ done
         "$(cc --version | head -1)"
     echo "source: $srcdesc; build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")"
     echo "capture: $(stat -c %s "$F") bytes, $packets packets${capture:+ (from $capture)}${capture:- (gen-capture --conns $conns --seed $seed --snaplen $snaplen${rounds:+ --rounds $rounds}${vxlan:+ --vxlan})}"
-    echo "median of $reps runs, A, B and C in a rotating order (bench/run.sh variant_order); wall and CPU (user+system) seconds, peak RSS MiB; min = fastest run"
+    if [ -n "$side_by_side" ]; then
+        echo "median of $reps runs, side by side: A with C, then A (a) with B, at the same time on two CPUs; wall and CPU (user+system) seconds, peak RSS MiB; min = fastest run"
+    else
+        echo "median of $reps runs, A, B and C in a rotating order (bench/run.sh variant_order); wall and CPU (user+system) seconds, peak RSS MiB; min = fastest run"
+    fi
     echo
     echo "plugin cost by tshark mode (A: with the plugin, B: --disable-protocol tcpconn, C: no tcpconn.so)"
+    a_b=A # the A that A/B compares with B: side by side, the one that ran with B
+    [ -z "$side_by_side" ] || a_b=a
     printf '%-11s %8s %8s %8s  %7s %7s  %9s %9s %9s\n' mode cpu.A cpu.B cpu.C cpu.A/B cpu.A/C wall.A/C min.A/C rss.A/C
     for m in $modes; do
         case $m in plain|two-pass|role) ;; *) continue ;; esac
         ca=$(median "$m.A" 4); cb=$(median "$m.B" 4); cc=$(median "$m.C" 4)
         printf '%-11s %8.2f %8.2f %8.2f  %7s %7s  %9s %9s %9s\n' "$m" "$ca" "$cb" "$cc" \
-            "$(ratio "$ca" "$cb")" "$(ratio "$ca" "$cc")" "$(ratio "$(median "$m.A" 2)" "$(median "$m.C" 2)")" \
+            "$(ratio "$(median "$m.$a_b" 4)" "$cb")" "$(ratio "$ca" "$cc")" "$(ratio "$(median "$m.A" 2)" "$(median "$m.C" 2)")" \
             "$(ratio "$(minimum "$m.A" 2)" "$(minimum "$m.C" 2)")" "$(ratio "$(median "$m.A" 3)" "$(median "$m.C" 3)")"
     done
     echo
@@ -294,7 +336,7 @@ done
     printf '%-11s %24s %24s\n' mode A/B A/C
     for m in $modes; do
         case $m in plain|two-pass|role) ;; *) continue ;; esac
-        printf '%-11s %24s %24s\n' "$m" "$(paired "$m.A" "$m.B" 4)" "$(paired "$m.A" "$m.C" 4)"
+        printf '%-11s %24s %24s\n' "$m" "$(paired "$m.$a_b" "$m.B" 4)" "$(paired "$m.A" "$m.C" 4)"
     done
     echo
     echo "all modes, A against B:"
