@@ -19,6 +19,11 @@
 /* The "expert" tap's id, looked up when first needed (it may be registered after us). */
 static int expert_tap;
 
+/* Running in tshark (its log name, which it also gives GLib): there no status bar shows
+ * the highest expert severity, so a pass without a tree, columns or expert listener has
+ * no reader at all (see tcpconn_render). */
+static bool in_tshark;
+
 /* The protocol and the fields a packet has whether or not it has a role (the stream and
  * the "Connection" subtree), as registered: their ref_type says, per packet, whether a
  * filter, a column, -T fields or a wanted field names them. */
@@ -28,6 +33,7 @@ static unsigned n_connection_fields;
 void tcpconn_render_resolve(void)
 {
     expert_tap = 0;
+    in_tshark = g_strcmp0(g_get_prgname(), "tshark") == 0;
     const int *ids[] = {
         &tcpconn_hf.proto, &tcpconn_hf.stream,
         &tcpconn_hf.roles_inferred, &tcpconn_hf.hs_state, &tcpconn_hf.hs_server_rtt, &tcpconn_hf.hs_client_rtt,
@@ -318,8 +324,15 @@ TCPCONN_PLUGIN_HOT void tcpconn_render(const struct tcpconn_render_ctx *ctx)
      * kept there is nothing to say about them (no role, no expert item), so no summary
      * is made, and the code that would make it stays out of this per-packet path. */
     bool connection_items = looked_at && connection_items_kept(ctx->tree);
-    if (connection_items || tcpconn_frame_may_have_role(ctx->conn, ctx->pinfo->num, ctx->mark))
+    if (connection_items || tcpconn_frame_may_have_role(ctx->conn, ctx->pinfo->num, ctx->mark)) {
+        /* The first pass of tshark -2 (or a tshark that prints nothing) has no tree, no
+         * columns and runs no taps: nothing there reads items, expert info or Info text.
+         * (The GUI's first pass looks the same, but its status bar shows the highest
+         * expert severity seen, so it renders.) */
+        if (!ctx->final && !ctx->tree && !ctx->pinfo->cinfo && in_tshark && !expert_texts_wanted())
+            return;
         render_packet(ctx, looked_at, connection_items);
+    }
 }
 
 /* The summary, roles, items, expert info and Info text of one packet. */
