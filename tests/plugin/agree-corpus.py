@@ -24,21 +24,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from agree import COLUMNS, plugin_streams, analyzer_streams  # noqa: E402
+from agree import CAPTURE_SUFFIXES, TSHARK_FIELDS, plugin_streams, analyzer_streams  # noqa: E402
 
 FIELDS = ["state", "server_rtt", "client_rtt", "style", "initiator", "time_wait"]
-CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".pcap.gz", ".pcapng.gz", ".cap", ".cap.gz")
-TSHARK_FIELDS = ["tcp.stream", "tcpconn.stream", "tcpconn.handshake.state",
-                 "tcpconn.handshake.server_rtt", "tcpconn.handshake.client_rtt",
-                 "tcpconn.handshake.rtt", "tcpconn.handshake.rtt_ambiguous",
-                 "tcpconn.handshake.syn_retransmissions", "tcpconn.handshake.synack_retransmissions",
-                 "tcpconn.teardown.style", "tcpconn.teardown.initiator", "tcpconn.teardown.duration",
-                 "tcpconn.roles_inferred", "tcpconn.handshake.syn_frame",
-                 "tcpconn.handshake.synack_frame", "tcpconn.handshake.ack_frame",
-                 "tcpconn.teardown.fin_frame", "tcpconn.teardown.passive_fin_frame",
-                 "tcpconn.teardown.rst_frame", "tcpconn.teardown.close_frame",
-                 "tcpconn.teardown.half_close_bytes", "tcpconn.teardown.time_wait"]
-assert len(TSHARK_FIELDS) == len(COLUMNS)
 
 
 def read_allowlist(path):

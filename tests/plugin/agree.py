@@ -15,6 +15,22 @@ COLUMNS = ["tcp.stream", "stream", "state", "server_rtt", "client_rtt", "rtt", "
            "syn_retransmissions", "synack_retransmissions", "style", "initiator", "duration",
            "roles_inferred", "syn", "synack", "handshake_ack", "first_fin", "second_fin", "rst", "close",
            "half_close_bytes", "time_wait"]
+# The tshark fields behind COLUMNS, in the same order (the Python callers' -e list; check.sh
+# spells it out again in shell). From the third on: the connection summary.
+TSHARK_FIELDS = ["tcp.stream", "tcpconn.stream", "tcpconn.handshake.state",
+                 "tcpconn.handshake.server_rtt", "tcpconn.handshake.client_rtt",
+                 "tcpconn.handshake.rtt", "tcpconn.handshake.rtt_ambiguous",
+                 "tcpconn.handshake.syn_retransmissions", "tcpconn.handshake.synack_retransmissions",
+                 "tcpconn.teardown.style", "tcpconn.teardown.initiator", "tcpconn.teardown.duration",
+                 "tcpconn.roles_inferred", "tcpconn.handshake.syn_frame",
+                 "tcpconn.handshake.synack_frame", "tcpconn.handshake.ack_frame",
+                 "tcpconn.teardown.fin_frame", "tcpconn.teardown.passive_fin_frame",
+                 "tcpconn.teardown.rst_frame", "tcpconn.teardown.close_frame",
+                 "tcpconn.teardown.half_close_bytes", "tcpconn.teardown.time_wait"]
+assert len(TSHARK_FIELDS) == len(COLUMNS)
+SUMMARY_FIELDS = TSHARK_FIELDS[2:]
+# What the corpus scripts (agree-corpus.py, onepass-final.py) take for a capture in a directory.
+CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".pcap.gz", ".pcapng.gz", ".cap", ".cap.gz")
 
 
 def norm_time(v):

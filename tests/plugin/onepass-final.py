@@ -16,22 +16,15 @@ import os
 import subprocess
 import sys
 
-CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".pcap.gz", ".pcapng.gz", ".cap", ".cap.gz")
-SUMMARY = ["tcpconn.handshake.state", "tcpconn.handshake.server_rtt", "tcpconn.handshake.client_rtt",
-           "tcpconn.handshake.rtt", "tcpconn.handshake.rtt_ambiguous",
-           "tcpconn.handshake.syn_retransmissions", "tcpconn.handshake.synack_retransmissions",
-           "tcpconn.handshake.syn_frame", "tcpconn.handshake.synack_frame", "tcpconn.handshake.ack_frame",
-           "tcpconn.roles_inferred", "tcpconn.teardown.style", "tcpconn.teardown.initiator",
-           "tcpconn.teardown.time_wait", "tcpconn.teardown.duration", "tcpconn.teardown.fin_frame",
-           "tcpconn.teardown.passive_fin_frame", "tcpconn.teardown.close_frame", "tcpconn.teardown.rst_frame",
-           "tcpconn.teardown.half_close_bytes"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from agree import CAPTURE_SUFFIXES, SUMMARY_FIELDS  # noqa: E402
 
 
 def rows(plugin, capture, two_pass):
     cmd = ["sh", os.path.join(os.path.dirname(os.path.abspath(__file__)), "run-tshark.sh"), plugin,
            "-n", "-r", capture] + (["-2"] if two_pass else []) + \
           ["-Y", "tcpconn.stream", "-T", "fields", "-E", "occurrence=f", "-e", "frame.number", "-e", "tcpconn.stream"]
-    for field in SUMMARY:
+    for field in SUMMARY_FIELDS:
         cmd += ["-e", field]
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0 and not out.stdout:
@@ -42,9 +35,9 @@ def rows(plugin, capture, two_pass):
 # A group's fields are final on every packet that carries its anchor (the handshake state or
 # the teardown style); before that, what a packet shows is what was known then (the first FIN
 # in capture order, say, which reordered FINs can still change).
-GROUPS = {"tcpconn.handshake.state": [f for f in SUMMARY if f.startswith("tcpconn.handshake.")] +
+GROUPS = {"tcpconn.handshake.state": [f for f in SUMMARY_FIELDS if f.startswith("tcpconn.handshake.")] +
           ["tcpconn.roles_inferred"],
-          "tcpconn.teardown.style": [f for f in SUMMARY if f.startswith("tcpconn.teardown.")]}
+          "tcpconn.teardown.style": [f for f in SUMMARY_FIELDS if f.startswith("tcpconn.teardown.")]}
 # Known only once the capture has ended (or, for the handshake states, an RST ended the
 # connection): one pass never shows them at a connection that just stops (README). So is
 # not-captured for a capture that starts at a SYN/ACK that nothing acknowledges (the SYN may
@@ -56,11 +49,11 @@ END_ONLY = {"tcpconn.handshake.state": {"unanswered", "no-ack", "not-captured"},
 def check(plugin, capture, name):
     final = {}
     for r in rows(plugin, capture, True):
-        final.setdefault(r[1], dict(zip(SUMMARY, r[2:])))
+        final.setdefault(r[1], dict(zip(SUMMARY_FIELDS, r[2:])))
     problems, last = [], {}
     for r in rows(plugin, capture, False):
         frame, stream = r[0], r[1]
-        got = dict(zip(SUMMARY, r[2:] + [""] * len(SUMMARY)))
+        got = dict(zip(SUMMARY_FIELDS, r[2:] + [""] * len(SUMMARY_FIELDS)))
         last[stream] = (frame, got)
         want = final.get(stream)
         if want is None:
