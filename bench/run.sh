@@ -344,8 +344,8 @@ done
         min.A min.B ratio cpu.A cpu.B ratio rss.A rss.B ratio
     for m in $modes; do
         [ "$m" = analyzer ] || [ "$m" = ring ] && continue
-        wa=$(median "$m.A" 2); wb=$(median "$m.B" 2); ma=$(minimum "$m.A" 2); mb=$(minimum "$m.B" 2)
-        ca=$(median "$m.A" 4); cb=$(median "$m.B" 4); ra=$(median "$m.A" 3); rb=$(median "$m.B" 3)
+        wa=$(median "$m.$a_b" 2); wb=$(median "$m.B" 2); ma=$(minimum "$m.$a_b" 2); mb=$(minimum "$m.B" 2)
+        ca=$(median "$m.$a_b" 4); cb=$(median "$m.B" 4); ra=$(median "$m.$a_b" 3); rb=$(median "$m.B" 3)
         printf '%-11s %8.2f %8.2f %6s  %8.2f %8.2f %6s  %8.2f %8.2f %6s  %7.1f %7.1f %6s\n' "$m" \
             "$wa" "$wb" "$(ratio "$wa" "$wb")" "$ma" "$mb" "$(ratio "$ma" "$mb")" \
             "$ca" "$cb" "$(ratio "$ca" "$cb")" "$(ratio "$ra" 1024)" "$(ratio "$rb" 1024)" "$(ratio "$ra" "$rb")"
