@@ -3,7 +3,8 @@
  * Runs on every pass and reads only the connection state and what the first pass
  * stored for the frame. On the first pass the summary is "as known now" and a
  * summary field appears only once the core says it is known; on later passes
- * (tshark -2, the GUI) it is final. Expert info is added even without a tree.
+ * (tshark -2, the GUI) it is final. Expert info is added even without a tree, wherever
+ * someone can see it (expert_seen).
  */
 #include <wireshark.h>
 #include <epan/packet.h>
@@ -74,6 +75,21 @@ static bool expert_texts_wanted(void)
     if (expert_tap <= 0)
         expert_tap = find_tap_id("expert");
     return expert_tap > 0 && have_tap_listener(expert_tap);
+}
+
+/* Whether anyone can see expert info added to this packet. The GUI always can (its status
+ * bar shows the highest severity seen). tshark keeps nothing of it but what a tree (-V,
+ * filters, fields), an "Expert Info Severity" column (COL_EXPERT) or an expert listener
+ * (-z expert) reads; without them each item would cost about 1 300 instructions for nothing. */
+static bool expert_seen(const struct tcpconn_render_ctx *ctx)
+{
+    return !in_tshark || ctx->tree || col_get_writable(ctx->pinfo->cinfo, COL_EXPERT) || expert_texts_wanted();
+}
+
+/* Whether the Info column takes the short role. */
+static bool info_column_wanted(const struct tcpconn_render_ctx *ctx)
+{
+    return tcpconn_prefs.info_column && col_get_writable(ctx->pinfo->cinfo, COL_INFO);
 }
 
 static proto_item *add_frame(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t frame)
@@ -312,8 +328,34 @@ static void add_expert(const struct tcpconn_render_ctx *ctx, proto_item *pi,
     }
 }
 
+/* The expert items that belong to the connection rather than to a role: the unfinished
+ * close (known at the capture's end) and the sentence on the packet that decided the style. */
+static void add_connection_expert(const struct tcpconn_render_ctx *ctx, proto_item *top,
+                                  const struct tcpconn_summary *sum, bool looked_at)
+{
+    /* Only known once the capture has ended: on the first FIN of an unfinished close. */
+    if (ctx->final && sum->style_known && sum->style == TCPCONN_TD_INCOMPLETE &&
+        ctx->pinfo->num == sum->fin_a_frame)
+        expert_add_info(ctx->pinfo, top, &tcpconn_ei.teardown_incomplete);
+
+    /* The deciding packet says, in words, how the connection ended (one sentence per
+     * connection, so the cost is negligible). */
+    uint32_t decided = deciding_frame(sum, ctx->final);
+    if (decided != TCPCONN_NO_FRAME && decided == ctx->pinfo->num) {
+        /* The sentence (a few snprintf) only when someone reads expert texts: a tree, or
+         * an expert listener (tshark -z expert, the GUI's Expert Information). */
+        if (looked_at || ctx->tree || expert_texts_wanted()) {
+            char sentence[TCPCONN_EXPLANATION_MAX];
+            expert_add_info_format(ctx->pinfo, top, &tcpconn_ei.teardown_explained, "%s",
+                                   tcpconn_explain_teardown(sum, sentence, sizeof sentence));
+        } else {
+            expert_add_info(ctx->pinfo, top, &tcpconn_ei.teardown_explained);
+        }
+    }
+}
+
 static TCPCONN_PLUGIN_NOINLINE void render_packet(const struct tcpconn_render_ctx *ctx, bool looked_at,
-                                                  bool connection_items);
+                                                  bool connection_items, bool expert, bool info);
 
 TCPCONN_PLUGIN_HOT void tcpconn_render(const struct tcpconn_render_ctx *ctx)
 {
@@ -325,18 +367,19 @@ TCPCONN_PLUGIN_HOT void tcpconn_render(const struct tcpconn_render_ctx *ctx)
      * is made, and the code that would make it stays out of this per-packet path. */
     bool connection_items = looked_at && connection_items_kept(ctx->tree);
     if (connection_items || tcpconn_frame_may_have_role(ctx->conn, ctx->pinfo->num, ctx->mark)) {
-        /* The first pass of tshark -2 (or a tshark that prints nothing) has no tree, no
-         * columns and runs no taps: nothing there reads items, expert info or Info text.
-         * (The GUI's first pass looks the same, but its status bar shows the highest
-         * expert severity seen, so it renders.) */
-        if (!ctx->final && !ctx->tree && !ctx->pinfo->cinfo && in_tshark && !expert_texts_wanted())
-            return;
-        render_packet(ctx, looked_at, connection_items);
+        /* Plain tshark -r reads only the Info column; the first pass of tshark -2 (or a
+         * tshark that prints nothing) has no tree, no columns and runs no taps, so nothing
+         * there reads items, expert info or Info text. (The GUI's first pass looks the same,
+         * but its status bar shows the highest expert severity seen: expert_seen.) */
+        bool expert = expert_seen(ctx), info = info_column_wanted(ctx);
+        if (looked_at || expert || info)
+            render_packet(ctx, looked_at, connection_items, expert, info);
     }
 }
 
 /* The summary, roles, items, expert info and Info text of one packet. */
-static void render_packet(const struct tcpconn_render_ctx *ctx, bool looked_at, bool connection_items)
+static void render_packet(const struct tcpconn_render_ctx *ctx, bool looked_at, bool connection_items, bool expert,
+                          bool info)
 {
     struct tcpconn_summary sum;
     struct tcpconn_role roles[TCPCONN_MAX_ROLES];
@@ -365,36 +408,20 @@ static void render_packet(const struct tcpconn_render_ctx *ctx, bool looked_at, 
             role_item = add_string(tree, tcpconn_hf.role, ctx->tvb, text);
             add_role_links(tree, ctx->tvb, &roles[i]);
         }
-        add_expert(ctx, role_item ? role_item : top, &sum, &roles[i]);
+        if (expert)
+            add_expert(ctx, role_item ? role_item : top, &sum, &roles[i]);
     }
     if (connection_items) {
         add_uint(tree, tcpconn_hf.stream, ctx->tvb, ctx->stream);
         add_connection_subtree(tree, ctx->tvb, &sum);
     }
 
-    /* Only known once the capture has ended: on the first FIN of an unfinished close. */
-    if (ctx->final && sum.style_known && sum.style == TCPCONN_TD_INCOMPLETE &&
-        ctx->pinfo->num == sum.fin_a_frame)
-        expert_add_info(ctx->pinfo, top, &tcpconn_ei.teardown_incomplete);
-
-    /* The deciding packet says, in words, how the connection ended (expert info is added
-     * even without a tree; one sentence per connection, so the cost is negligible). */
-    uint32_t decided = deciding_frame(&sum, ctx->final);
-    if (decided != TCPCONN_NO_FRAME && decided == ctx->pinfo->num) {
-        /* The sentence (a few snprintf) only when someone reads expert texts: a tree, or
-         * an expert listener (tshark -z expert, the GUI's Expert Information). */
-        if (looked_at || ctx->tree || expert_texts_wanted()) {
-            char sentence[TCPCONN_EXPLANATION_MAX];
-            expert_add_info_format(ctx->pinfo, top, &tcpconn_ei.teardown_explained, "%s",
-                                   tcpconn_explain_teardown(&sum, sentence, sizeof sentence));
-        } else {
-            expert_add_info(ctx->pinfo, top, &tcpconn_ei.teardown_explained);
-        }
-    }
+    if (expert)
+        add_connection_expert(ctx, top, &sum, looked_at);
 
     /* No columns on the first pass of tshark -2 and while the GUI loads a file (the packet
      * list fills its rows later, on a pass that has them): then no text is built. */
-    if (nroles && tcpconn_prefs.info_column && col_get_writable(ctx->pinfo->cinfo, COL_INFO)) {
+    if (nroles && info) {
         /* "[FIN 1/3]" or "[ACK of FIN 2/4, FIN 3/4]": a quarter of all packets, so no printf. */
         char info[TCPCONN_MAX_ROLES * (TEXT_LEN + 2) + 2];
         size_t used = 0;

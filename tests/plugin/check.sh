@@ -202,6 +202,28 @@ expert)
     # Expert info is added without a tree too (one pass, no -V): the FIN+ACK chat is there.
     run -n -r "$fixture" -q -z expert | grep -F "Three-way close" | grep -q TCPCONN ||
         fail "expert info missing in one-pass mode"
+    # Without a tree, tshark shows expert info only in an "Expert Info Severity" column (or
+    # to -z expert, above), and the plugin adds it only then: that column reads the same
+    # without a tree as with one (-Y frame), in both modes, and has the plugin's warning on
+    # the slow handshake's ACK (which Wireshark's own analysis leaves without one).
+    slow=$(run -n -r "$fixture" -2 -Y tcpconn.slow_handshake -T fields -e frame.number)
+    [ -n "$slow" ] || fail "no slow handshake in the fixture"
+    cols='gui.column.format:"No.","%m","Expert","%a"'
+    for pass in "" -2; do
+        mode=${pass:-one-pass}
+        plain=$(run -n -r "$fixture" $pass -T tabs -o "$cols")
+        tree=$(run -n -r "$fixture" $pass -T tabs -o "$cols" -Y frame)
+        [ "$plain" = "$tree" ] || fail "$mode: the Expert column differs with and without a tree:
+$(printf '%s\n' "$plain" > "${TMPDIR:-/tmp}/expert.$$"; printf '%s\n' "$tree" | diff "${TMPDIR:-/tmp}/expert.$$" -; rm -f "${TMPDIR:-/tmp}/expert.$$")"
+        printf '%s\n' "$plain" | awk -F '\t' -v f="$slow" '$1 + 0 == f && $2 == "Warning" {ok = 1} END {exit !ok}' ||
+            fail "$mode: frame $slow's Expert column is not Warning without a tree"
+        printf '%s\n' "$plain" | awk -F '\t' '$2 != "" {n++} END {exit !(n > 5)}' ||
+            fail "$mode: the Expert column is nearly empty"
+        echo "ok: Expert column without a tree ($mode)"
+    done
+    run -n -r "$fixture" -T tabs -o "$cols" --disable-protocol tcpconn |
+        awk -F '\t' -v f="$slow" '$1 + 0 == f && $2 == "Warning" {bad = 1} END {exit bad}' ||
+        fail "frame $slow is a Warning without the plugin: the check above proves nothing"
     # The end-of-capture note needs the whole capture: never on the first pass alone.
     if run -n -r "$fixture" -q -z expert | grep -F "Teardown not complete" | grep -q TCPCONN; then
         fail "teardown-incomplete note in one-pass mode"
