@@ -19,6 +19,12 @@ struct tcpconn_prefs tcpconn_prefs = {
     .slow_handshake_ms = 200,
 };
 
+/* bench/ablate.sh builds copies that stop at stage N (1 entry, 2 header and stream, 3 table
+ * and core, 4 role check) to measure what each stage costs; 0 (every real build) runs all. */
+#ifndef TCPCONN_BENCH_STOP
+#define TCPCONN_BENCH_STOP 0
+#endif
+
 static TCPCONN_PLUGIN_HOT int dissect_tcpconn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     struct tcpconn_render_ctx ctx = { .tvb = tvb, .pinfo = pinfo, .tree = tree };
@@ -27,14 +33,20 @@ static TCPCONN_PLUGIN_HOT int dissect_tcpconn(tvbuff_t *tvb, packet_info *pinfo,
      * name the protocol being dissected; expert items and error reports take it from here.
      * The caller restores it. */
     pinfo->current_proto = "TCPCONN";
+    if (TCPCONN_BENCH_STOP == 1)
+        return 0;
 
     if (!PINFO_FD_VISITED(pinfo)) {
         struct tcpconn_packet pkt;
         if (!tcpconn_extract(pinfo, &pkt))
             return 0;
+        if (TCPCONN_BENCH_STOP == 2)
+            return (int)(pkt.stream & 1u);
         ctx.conn = tcpconn_table_update(pinfo, &pkt, &ctx.mark);
         if (!ctx.conn)
             return 0;
+        if (TCPCONN_BENCH_STOP == 3)
+            return 1;
         ctx.stream = pkt.stream;
         ctx.from = pkt.seg.from;
         ctx.final = false;
@@ -43,6 +55,8 @@ static TCPCONN_PLUGIN_HOT int dissect_tcpconn(tvbuff_t *tvb, packet_info *pinfo,
             return 0;
         ctx.final = true;
     }
+    if (TCPCONN_BENCH_STOP == 4)
+        return tcpconn_frame_may_have_role(ctx.conn, pinfo->num, ctx.mark) ? 1 : 0;
     tcpconn_render(&ctx);
     tcpconn_stats_packet(&ctx);
     return tvb_captured_length(tvb);

@@ -1,0 +1,130 @@
+#!/bin/sh
+# bench/ablate.sh: where the plugin's CPU cost goes, stage by stage. See docs/PERFORMANCE.md.
+#
+#   bench/ablate.sh [-n PAIRS] [--conns N | --long] [--commit REV] [--stages "1 2 3 4 0"]
+#                   [--tshark-args "ARGS"] [--out FILE]
+#
+# Builds the plugin from a clean `git archive REV` (default HEAD) once per stage, each copy
+# stopping its post-dissector early (TCPCONN_BENCH_STOP in plugin/packet-tcpconn.c):
+#   1 entry      registered and called on every packet, returns at once
+#   2 stream     + the TCP header and tcp.stream (extract.c, stream-cache.c)
+#   3 core       + the connection table and the core's update (table.c, core/conn.c)
+#   4 role-check + "may this frame have a role?" (core/role.c)
+#   0 full       + rendering (render.c) and the statistics tap: the real plugin
+# generates bench/'s capture (gen-capture; default 24 000 connections, --long: 1 000
+# connections of 40 exchanges), and for every stage runs PAIRS pairs (default 16): that
+# build and tshark with no tcpconn.so at all at the same time, one on each CPU (taskset,
+# swapped every pair), as bench/run.sh --side-by-side does. It prints, per stage, the median
+# of the pairs' CPU-time ratios with quartiles; the step from one stage to the next is what
+# that stage costs (steps below about 1 % are within the noise of 16 pairs).
+# --tshark-args: extra tshark arguments for both runs of a pair (e.g. "-2"); default none
+# (plain tshark -r, output to /dev/null). Needs 2 CPUs. Runs as uid 65534 when root (root
+# never loads personal plugins).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/.." && pwd)
+pairs=16
+conns=24000
+rounds=
+commit=HEAD
+stages="1 2 3 4 0"
+targs=
+out=
+
+die() { echo "bench/ablate.sh: $*" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+    case $1 in
+    -n) pairs=$2; shift 2 ;;
+    --conns) conns=$2; shift 2 ;;
+    --long) conns=1000; rounds=40; shift ;;
+    --commit) commit=$2; shift 2 ;;
+    --stages) stages=$2; shift 2 ;;
+    --tshark-args) targs=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument: $1 (see --help)" ;;
+    esac
+done
+case $pairs in ''|*[!0-9]*|0) die "-n needs a positive number" ;; esac
+for tool in tshark cmake taskset setpriv /usr/bin/time; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is needed"
+done
+[ "$(nproc)" -ge 2 ] || die "needs 2 CPUs"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-ablate.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+rev=$(git -C "$src" rev-parse --verify "$commit^{commit}") || die "no commit $commit"
+mkdir -p "$tmp/src"
+git -C "$src" archive "$rev" | tar -x -C "$tmp/src"
+ver=$(sh "$src/tests/wireshark-version.sh")
+[ -n "$ver" ] || die "cannot tell tshark's version"
+for k in $stages; do
+    echo "== build stage $k" >&2
+    cmake -S "$tmp/src" -B "$tmp/build$k" -DCMAKE_C_FLAGS="-DTCPCONN_BENCH_STOP=$k" >/dev/null
+    cmake --build "$tmp/build$k" -j2 --target tcpconn >/dev/null
+    mkdir -p "$tmp/home$k/.local/lib/wireshark/plugins/$ver/epan"
+    cp "$tmp/build$k/plugin/tcpconn.so" "$tmp/home$k/.local/lib/wireshark/plugins/$ver/epan/"
+done
+mkdir -p "$tmp/home-none" "$tmp/no-global-plugins"
+cmake -S "$here" -B "$tmp/gen" >/dev/null
+cmake --build "$tmp/gen" >/dev/null
+F=$tmp/capture.pcap
+"$tmp/gen/gen-capture" --conns "$conns" ${rounds:+--rounds "$rounds"} "$F" 2>/dev/null
+chmod -R a+rX "$tmp"
+as_user=
+if [ "$(id -u)" = 0 ]; then
+    chown -R 65534:65534 "$tmp"
+    as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+
+# one HOME CPU TIMEFILE: tshark -r F on that CPU, its user+system seconds into TIMEFILE.
+one() {
+    # shellcheck disable=SC2086
+    $as_user env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$1" WIRESHARK_PLUGIN_DIR="$tmp/no-global-plugins" \
+        LC_ALL=C.UTF-8 TZ=UTC taskset -c "$2" /usr/bin/time -f '%U %S' -o "$3" tshark -r "$F" $targs >/dev/null 2>&1
+}
+results=$tmp/results
+: > "$results"
+chmod a+rw "$tmp"
+for k in $stages; do
+    # The stage's build really is loaded (and only it).
+    $as_user env -i PATH=/usr/bin:/bin HOME="$tmp/home$k" WIRESHARK_PLUGIN_DIR="$tmp/no-global-plugins" \
+        tshark -G plugins 2>/dev/null | grep -q "$tmp/home$k/.*tcpconn.so" || die "stage $k: plugin not loaded"
+    echo "== stage $k: $pairs pairs" >&2
+    i=0
+    while [ "$i" -lt "$pairs" ]; do
+        ca=$((i % 2)); cc=$((1 - ca))
+        one "$tmp/home$k" $ca "$tmp/t.a" &
+        pa=$!
+        one "$tmp/home-none" $cc "$tmp/t.c" &
+        pc=$!
+        wait $pa $pc
+        echo "$k.A $(awk '{print $1 + $2}' "$tmp/t.a")" >> "$results"
+        echo "$k.C $(awk '{print $1 + $2}' "$tmp/t.c")" >> "$results"
+        i=$((i + 1))
+    done
+done
+
+# shellcheck source=bench/results.sh
+. "$here/results.sh"
+report() {
+    packets=$(capinfos -Mc "$F" 2>/dev/null | sed -n 's/^Number of packets: *//p')
+    echo "# bench/ablate.sh at $rev, $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "# capture: gen-capture --conns $conns${rounds:+ --rounds $rounds} ($packets packets); tshark -r F $targs"
+    echo "# paired CPU ratio stage/none, $pairs pairs side by side: median (quartiles)"
+    for k in $stages; do
+        case $k in
+        1) name="entry (called, returns at once)" ;;
+        2) name="+ TCP header and tcp.stream" ;;
+        3) name="+ connection table and core" ;;
+        4) name="+ role check" ;;
+        0) name="+ rendering and tap (the plugin)" ;;
+        *) name="stage $k" ;;
+        esac
+        printf '%s\t%s\t%s\n' "$k" "$(paired "$k.A" "$k.C" 2)" "$name"
+    done
+}
+if [ -n "$out" ]; then report | tee "$out"; else report; fi
