@@ -355,7 +355,7 @@ static void add_connection_expert(const struct tcpconn_render_ctx *ctx, proto_it
 }
 
 static TCPCONN_PLUGIN_NOINLINE void render_packet(const struct tcpconn_render_ctx *ctx, bool looked_at,
-                                                  bool connection_items, bool expert, bool info);
+                                                  bool connection_items, bool expert, bool info_wanted);
 
 TCPCONN_PLUGIN_HOT void tcpconn_render(const struct tcpconn_render_ctx *ctx)
 {
@@ -371,15 +371,15 @@ TCPCONN_PLUGIN_HOT void tcpconn_render(const struct tcpconn_render_ctx *ctx)
          * tshark that prints nothing) has no tree, no columns and runs no taps, so nothing
          * there reads items, expert info or Info text. (The GUI's first pass looks the same,
          * but its status bar shows the highest expert severity seen: expert_seen.) */
-        bool expert = expert_seen(ctx), info = info_column_wanted(ctx);
-        if (looked_at || expert || info)
-            render_packet(ctx, looked_at, connection_items, expert, info);
+        bool expert = expert_seen(ctx), info_wanted = info_column_wanted(ctx);
+        if (looked_at || expert || info_wanted)
+            render_packet(ctx, looked_at, connection_items, expert, info_wanted);
     }
 }
 
 /* The summary, roles, items, expert info and Info text of one packet. */
 static void render_packet(const struct tcpconn_render_ctx *ctx, bool looked_at, bool connection_items, bool expert,
-                          bool info)
+                          bool info_wanted)
 {
     struct tcpconn_summary sum;
     struct tcpconn_role roles[TCPCONN_MAX_ROLES];
@@ -421,7 +421,7 @@ static void render_packet(const struct tcpconn_render_ctx *ctx, bool looked_at, 
 
     /* No columns on the first pass of tshark -2 and while the GUI loads a file (the packet
      * list fills its rows later, on a pass that has them): then no text is built. */
-    if (nroles && info) {
+    if (nroles && info_wanted) {
         /* "[FIN 1/3]" or "[ACK of FIN 2/4, FIN 3/4]": a quarter of all packets, so no printf. */
         char info[TCPCONN_MAX_ROLES * (TEXT_LEN + 2) + 2];
         size_t used = 0;
