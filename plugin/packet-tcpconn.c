@@ -199,7 +199,8 @@ void proto_register_tcpconn(void)
             HFILL } },
         { &tcpconn_hf.td_rst_frame,
           { "RST frame", "tcpconn.teardown.rst_frame", FRAMENUM(FT_FRAMENUM_NONE),
-            "The RST that ended the connection.", HFILL } },
+            "The connection's first RST: the one that ended it, or a stray RST after its close had completed "
+            "(role \"RST after close\", which changes nothing else).", HFILL } },
         { &tcpconn_hf.td_half_close_bytes,
           { "Half-close bytes", "tcpconn.teardown.half_close_bytes", FT_UINT32, BASE_DEC, NULL, 0x0,
             "New payload bytes the passive closer sent after acknowledging the first FIN.", HFILL } },
