@@ -112,8 +112,21 @@ cg() { # cg NAME CMD...
 total() { # instructions (the first event) of run $1, 0 if it was not run
     [ -f "$outdir/callgrind.out.$1" ] && awk '/^(summary|totals):/ { print $2; exit }' "$outdir/callgrind.out.$1" || echo 0
 }
-fn_incl() { # fn_incl NAME FUNCTION: inclusive Ir of FUNCTION in run NAME (0 if absent)
-    awk -v f="$2" '{ gsub(",", "", $1) } $2 ~ ("^[^ ]*:" f "$") || $2 == f { print $1; found = 1; exit }
+# fn_incl NAME FUNCTION [EVENT]: inclusive count of EVENT (default Ir) of FUNCTION in run NAME, 0 if
+# absent. callgrind_annotate's rows are "COUNT (PCT%) ... FILE:FUNCTION [OBJECT]", one count per event
+# in the order of its "Ir ... file:function" header; a count of 0 is ".".
+fn_incl() {
+    awk -v f="$2" -v e="${3:-Ir}" '
+        /file:function/ && !col { for (i = 1; i <= NF; i++) if ($i == e) col = i; next }
+        col {
+            line = $0
+            gsub(/\([^)]*\)/, "", line)
+            n = split(line, w, " ")
+            for (i = 1; i <= n && w[i] !~ /:/; i++) ;
+            if (i <= n && (w[i] ~ ("^[^ ]*:" f "$") || w[i] == f)) {
+                v = w[col]; gsub(",", "", v); print (v == "." ? 0 : v); found = 1; exit
+            }
+        }
         END { if (!found) print 0 }' "$outdir/$1.incl.txt"
 }
 
@@ -144,12 +157,18 @@ zpackets=$(run capinfos -Mc "$F" | sed -n 's/^Number of packets: *//p')
     has A2 && has B2 && echo "A2-B2 (plugin, two passes): $((ta2 - tb2)) = $(pp $((ta2 - tb2)) "$packets")/packet, $(pct $((ta2 - tb2)) "$tb2") of B2"
     for run_name in A A2 F R; do
         has "$run_name" || continue
-        echo "inclusive Ir in $run_name (per packet, share of the run):"
+        echo "inclusive Ir in $run_name (per packet, share of the run${cachesim:+; then L1 instruction and data misses per packet}):"
         for f in dissect_tcpconn tcpconn_extract tcpconn_table_update tcpconn_table_lookup tcpconn_render \
             tcpconn_summarize tcpconn_roles tcpconn_update add_connection_subtree proto_get_finfo_ptr_array \
             prime_epan_dissect_with_postdissector_wanted_hfids col_append_sep_str; do
             v=$(fn_incl "$run_name" "$f")
-            [ "$v" = 0 ] || printf '  %-50s %12s %8s %7s\n' "$f" "$v" "$(pp "$v" "$packets")" "$(pct "$v" "$(total "$run_name")")"
+            [ "$v" != 0 ] || continue
+            printf '  %-50s %12s %8s %7s' "$f" "$v" "$(pp "$v" "$packets")" "$(pct "$v" "$(total "$run_name")")"
+            if [ -n "$cachesim" ]; then
+                awk -v i="$(fn_incl "$run_name" "$f" I1mr)" -v d="$(fn_incl "$run_name" "$f" D1mr)" -v n="$packets" \
+                    'BEGIN { printf " %8.1f %8.1f", i / n, d / n }'
+            fi
+            echo
         done
     done
     if [ -n "$cachesim" ] && has A && has B; then
