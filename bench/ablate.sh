@@ -59,40 +59,33 @@ trap 'exit 130' INT TERM
 rev=$(git -C "$src" rev-parse --verify "$commit^{commit}") || die "no commit $commit"
 mkdir -p "$tmp/src"
 git -C "$src" archive "$rev" | tar -x -C "$tmp/src"
-ver=$(sh "$src/tests/wireshark-version.sh")
-[ -n "$ver" ] || die "cannot tell tshark's version"
+# The sandbox of bench/run.sh (bench/sandbox.sh): one HOME per stage, and one without tcpconn.so.
+# shellcheck source=bench/sandbox.sh
+. "$here/sandbox.sh"
+sandbox_init "$tmp"
 for k in $stages; do
     echo "== build stage $k" >&2
     cmake -S "$tmp/src" -B "$tmp/build$k" -DCMAKE_C_FLAGS="-DTCPCONN_BENCH_STOP=$k" >/dev/null
     cmake --build "$tmp/build$k" -j2 --target tcpconn >/dev/null
-    mkdir -p "$tmp/home$k/.local/lib/wireshark/plugins/$ver/epan"
-    cp "$tmp/build$k/plugin/tcpconn.so" "$tmp/home$k/.local/lib/wireshark/plugins/$ver/epan/"
+    sandbox_home "$tmp/home$k" "$tmp/build$k/plugin/tcpconn.so"
 done
-mkdir -p "$tmp/home-none" "$tmp/no-global-plugins"
+sandbox_home "$tmp/home-none"
 cmake -S "$here" -B "$tmp/gen" >/dev/null
 cmake --build "$tmp/gen" >/dev/null
 F=$tmp/capture.pcap
 "$tmp/gen/gen-capture" --conns "$conns" ${rounds:+--rounds "$rounds"} "$F" 2>/dev/null
-chmod -R a+rX "$tmp"
-as_user=
-if [ "$(id -u)" = 0 ]; then
-    chown -R 65534:65534 "$tmp"
-    as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
-fi
+sandbox_own
 
 # one HOME CPU TIMEFILE: tshark -r F on that CPU, its user+system seconds into TIMEFILE.
 one() {
     # shellcheck disable=SC2086
-    $as_user env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$1" WIRESHARK_PLUGIN_DIR="$tmp/no-global-plugins" \
-        LC_ALL=C.UTF-8 TZ=UTC taskset -c "$2" /usr/bin/time -f '%U %S' -o "$3" tshark -r "$F" $targs >/dev/null 2>&1
+    sandbox_run "$1" taskset -c "$2" /usr/bin/time -f '%U %S' -o "$3" tshark -r "$F" $targs >/dev/null 2>&1
 }
 results=$tmp/results
 : > "$results"
-chmod a+rw "$tmp"
+sandbox_check "$tmp/home-none"
 for k in $stages; do
-    # The stage's build really is loaded (and only it).
-    $as_user env -i PATH=/usr/bin:/bin HOME="$tmp/home$k" WIRESHARK_PLUGIN_DIR="$tmp/no-global-plugins" \
-        tshark -G plugins 2>/dev/null | grep -q "$tmp/home$k/.*tcpconn.so" || die "stage $k: plugin not loaded"
+    sandbox_check "$tmp/home$k" # the stage's build, and only it
     echo "== stage $k: $pairs pairs" >&2
     i=0
     while [ "$i" -lt "$pairs" ]; do

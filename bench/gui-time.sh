@@ -6,10 +6,10 @@
 #
 # Opens the benchmark capture (gen-capture --conns N, default 48000; or FILE) in
 # `wireshark -r F` under Xvfb, as uid 65534 when started as root (root never loads
-# personal plugins), in the sandbox of bench/run.sh, and measures until the packet list is
-# filled: Wireshark's CPU time (user + system, from /proc/PID/stat) and the wall time
-# until its CPU time stopped growing (loaded = no more than 20 ms of CPU in 1.5 s; it is
-# then idle, waiting for the user, and is killed). A first start per HOME is not measured
+# personal plugins), in the sandbox of bench/run.sh (bench/sandbox.sh), and measures until
+# the packet list is filled: Wireshark's CPU time (user + system, from /proc/PID/stat) and
+# the wall time until its CPU time stopped growing (loaded = no more than 20 ms of CPU in
+# 1.5 s; it is then idle, waiting for the user, and is killed). A first start per HOME is not measured
 # (it writes configuration and caches). Every repetition, the variants of each run in the
 # rotating order of variant_order (bench/results.sh):
 #   start.A   wireshark (no file)                             plugin installed
@@ -61,10 +61,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ver=$(sh "$src/tests/wireshark-version.sh")
-mkdir -p "$tmp/home/.local/lib/wireshark/plugins/$ver/epan" "$tmp/home/.config/wireshark" \
-    "$tmp/home-noplugin/.config/wireshark" "$tmp/no-global-plugins"
-cp "$plugin" "$tmp/home/.local/lib/wireshark/plugins/$ver/epan/tcpconn.so"
+# shellcheck source=bench/sandbox.sh
+. "$here/sandbox.sh"
+sandbox_init "$tmp"
+sandbox_home "$tmp/home" "$plugin"
+sandbox_home "$tmp/home-noplugin"
 F=$tmp/capture.pcap
 if [ -n "$capture" ]; then
     cp "$capture" "$F"
@@ -73,12 +74,9 @@ else
     cmake --build "$build/bench-gen" >/dev/null
     "$build/bench-gen/gen-capture" --conns "$conns" "$F"
 fi
-chmod -R a+rwX "$tmp"
-as_user=
-if [ "$(id -u)" = 0 ]; then
-    chown -R 65534:65534 "$tmp"
-    as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
-fi
+sandbox_own
+sandbox_check "$tmp/home"
+sandbox_check "$tmp/home-noplugin"
 
 # One X server for every run.
 display=:$((90 + $$ % 100))
@@ -93,10 +91,8 @@ measure() {
     name=$1
     shift
     t0=$(date +%s%N)
-    $as_user env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="${home:-$tmp/home}" DISPLAY="$display" \
-        WIRESHARK_PLUGIN_DIR="$tmp/no-global-plugins" LC_ALL=C.UTF-8 TZ=UTC QT_QPA_PLATFORM=xcb \
-        wireshark "$@" >/dev/null 2>&1 &
-    pid=$!
+    (sandbox_exec "${home:-$tmp/home}" DISPLAY="$display" QT_QPA_PLATFORM=xcb wireshark "$@") >/dev/null 2>&1 &
+    pid=$! # wireshark's own: the subshell became it (exec)
     last=0 last_change=$t0 stable_since=$t0
     while kill -0 "$pid" 2>/dev/null; do
         sleep 0.1

@@ -76,27 +76,21 @@ cmake --build "$build" -j2 --target tcpconn tcpconn-analyze >/dev/null
 cmake -S "$here" -B "$build/bench-gen" >/dev/null
 cmake --build "$build/bench-gen" >/dev/null
 
-ver=$(sh "$src/tests/wireshark-version.sh")
-mkdir -p "$tmp/home/.local/lib/wireshark/plugins/$ver/epan" "$tmp/home/.config/wireshark" "$tmp/no-global-plugins" \
-    "$tmp/out"
-cp "$build/plugin/tcpconn.so" "$tmp/home/.local/lib/wireshark/plugins/$ver/epan/tcpconn.so"
+# The sandbox of bench/run.sh (bench/sandbox.sh).
+# shellcheck source=bench/sandbox.sh
+. "$here/sandbox.sh"
+sandbox_init "$tmp"
+sandbox_home "$tmp/home" "$build/plugin/tcpconn.so"
+mkdir -p "$tmp/out"
 F=$tmp/capture.pcap
 S=$tmp/slice.pcap
 "$build/bench-gen/gen-capture" --conns "$conns" --seed "$seed" "$F"
 editcap -r "$F" "$S" "1-$packets"
-chmod -R a+rX "$tmp"
-if [ "$(id -u)" = 0 ]; then
-    chown -R 65534:65534 "$tmp"
-    as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
-else
-    as_user=
-fi
+sandbox_own
 run() {
-    $as_user env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$tmp/home" \
-        WIRESHARK_PLUGIN_DIR="$tmp/no-global-plugins" LC_ALL=C.UTF-8 TZ=UTC "$@"
+    sandbox_run "$tmp/home" "$@"
 }
-run tshark -G plugins | grep -qF "$tmp/home/.local/lib/wireshark/plugins/$ver/epan/tcpconn.so" ||
-    die "tshark does not load the built plugin"
+sandbox_check "$tmp/home"
 
 cg() { # cg NAME CMD...
     name=$1

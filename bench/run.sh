@@ -60,9 +60,10 @@
 # be installed from the quick start. So every command (A, B and C alike) runs as uid/gid
 # 65534 when started as root, with HOME in the temporary directory, the freshly built
 # tcpconn.so in $HOME/.local/lib/wireshark/plugins/4.0/epan/, and WIRESHARK_PLUGIN_DIR
-# pointing at an empty directory so that no global plugin is loaded. The script checks
-# with `tshark -G plugins` that exactly the built copy is loaded, and that
-# --disable-protocol tcpconn really disables it.
+# pointing at an empty directory so that no global plugin is loaded (bench/sandbox.sh, which
+# ablate.sh, profile.sh and gui-time.sh share). The script checks with `tshark -G plugins`
+# that exactly the built copy is loaded (and none for C), and that --disable-protocol
+# tcpconn really disables it.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -146,11 +147,11 @@ cmake -S "$here" -B "$build/bench-gen" >/dev/null
 cmake --build "$build/bench-gen" >/dev/null
 
 # ---------------------------------------------------------------- plugin sandbox
-ver=$(sh "$src/tests/wireshark-version.sh")
-[ -n "$ver" ] || die "cannot tell tshark's version"
-mkdir -p "$tmp/home/.local/lib/wireshark/plugins/$ver/epan" "$tmp/home/.config/wireshark" "$tmp/no-global-plugins" \
-    "$tmp/home-noplugin/.config/wireshark"
-cp "$plugin" "$tmp/home/.local/lib/wireshark/plugins/$ver/epan/tcpconn.so"
+# shellcheck source=bench/sandbox.sh
+. "$here/sandbox.sh"
+sandbox_init "$tmp"
+sandbox_home "$tmp/home" "$plugin"
+sandbox_home "$tmp/home-noplugin"
 
 F=$tmp/capture.pcap
 if [ -n "$capture" ]; then
@@ -159,29 +160,16 @@ else
     "$build/bench-gen/gen-capture" --conns "$conns" --seed "$seed" --snaplen "$snaplen" \
         ${rounds:+--rounds "$rounds"} $vxlan "$F"
 fi
-chmod -R a+rX "$tmp"
-if [ "$(id -u)" = 0 ]; then
-    chown -R 65534:65534 "$tmp"
-    as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
-else
-    as_user=
-fi
-# The one environment every measured command runs in.
+sandbox_own
+# The one environment every measured command runs in (bench/sandbox.sh): HOME is $tmp/home
+# (the plugin installed) unless the caller sets home (home-noplugin for the C runs).
 run() {
-    $as_user env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="${home:-$tmp/home}" \
-        WIRESHARK_PLUGIN_DIR="$tmp/no-global-plugins" LC_ALL=C.UTF-8 TZ=UTC "$@"
+    sandbox_run "${home:-$tmp/home}" "$@"
 }
 
 # ---------------------------------------------------------------- checks
-plugins=$(run tshark -G plugins 2>&1)
-loaded=$(printf '%s\n' "$plugins" | grep 'tcpconn' || true)
-expect="$tmp/home/.local/lib/wireshark/plugins/$ver/epan/tcpconn.so"
-[ "$(printf '%s\n' "$loaded" | wc -l)" = 1 ] && printf %s "$loaded" | grep -qF "$expect" ||
-    die "tshark does not load exactly the built plugin ($expect); tshark -G plugins says: $loaded"
-# (extcap helpers are listed too, but they are programs, not loaded plugins)
-if printf '%s\n' "$plugins" | grep -v '[[:space:]]extcap[[:space:]]' | grep -q '/usr/lib/'; then
-    die "global plugins are still loaded: $(printf '%s\n' "$plugins" | grep -v extcap | grep /usr/lib/ | head -3)"
-fi
+sandbox_check "$tmp/home"
+sandbox_check "$tmp/home-noplugin"
 run editcap -r "$F" "$tmp/head.pcap" 1-2000 2>/dev/null || cp "$F" "$tmp/head.pcap"
 chown 65534:65534 "$tmp/head.pcap" 2>/dev/null || true
 n_on=$(run tshark -r "$tmp/head.pcap" -Y 'tcpconn.stream' 2>/dev/null | wc -l)
