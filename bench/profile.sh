@@ -2,12 +2,12 @@
 # bench/profile.sh: instruction profiles (valgrind --tool=callgrind) of the plugin in
 # tshark and of tcpconn-analyze, on the benchmark capture. See docs/PERFORMANCE.md.
 #
-#   bench/profile.sh [--packets N] [--conns N] [--seed S] [--build DIR | --commit REV]
-#                    [--runs "A B C A2 B2 Z"] [--cache-sim] OUTDIR
+#   bench/profile.sh [--packets N] [--conns N] [--seed S] [--rounds N | --long]
+#                    [--build DIR | --commit REV] [--runs "A B C A2 B2 Z"] [--cache-sim] OUTDIR
 #
-# Generates the benchmark capture (gen-capture, as bench/run.sh does), cuts its first N
-# packets (default 100000) and runs, in the same sandbox as bench/run.sh (uid 65534, the
-# freshly built plugin as a personal plugin, no global plugins):
+# Generates the benchmark capture (gen-capture, as bench/run.sh does; --rounds and --long as
+# there), cuts its first N packets (default 100000) and runs, in the same sandbox as
+# bench/run.sh (uid 65534, the freshly built plugin as a personal plugin, no global plugins):
 #   A  tshark -r SLICE                                   (plugin on)
 #   B  tshark --disable-protocol tcpconn -r SLICE        (plugin off, no protocol tree)
 #   C  tshark --disable-protocol tcpconn -r SLICE -Y frame
@@ -32,6 +32,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
 packets=100000
 conns=48000
+rounds=
 seed=1
 build=$src/build
 commit=
@@ -45,6 +46,8 @@ while [ $# -gt 0 ]; do
     --packets) packets=$2; shift 2 ;;
     --conns) conns=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --long) conns=1000; rounds=40; shift ;;
     --build) build=$2; shift 2 ;;
     --commit) commit=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
@@ -84,7 +87,7 @@ sandbox_home "$tmp/home" "$build/plugin/tcpconn.so"
 mkdir -p "$tmp/out"
 F=$tmp/capture.pcap
 S=$tmp/slice.pcap
-"$build/bench-gen/gen-capture" --conns "$conns" --seed "$seed" "$F"
+"$build/bench-gen/gen-capture" --conns "$conns" --seed "$seed" ${rounds:+--rounds "$rounds"} "$F"
 editcap -r "$F" "$S" "1-$packets"
 sandbox_own
 run() {
@@ -137,7 +140,7 @@ has Z && cg Z "$build/analyzer/tcpconn-analyze" --json "$F"
 zpackets=$(run capinfos -Mc "$F" | sed -n 's/^Number of packets: *//p')
 
 {
-    echo "callgrind, $(date -u '+%Y-%m-%d %H:%M UTC'); slice: first $packets packets of gen-capture --conns $conns --seed $seed"
+    echo "callgrind, $(date -u '+%Y-%m-%d %H:%M UTC'); slice: first $packets packets of gen-capture --conns $conns --seed $seed${rounds:+ --rounds $rounds}"
     echo "source: $(if [ -n "$commit" ]; then echo "commit $rev"; else git -C "$src" describe --always --dirty; fi)"
     ta=$(total A); tb=$(total B); tc=$(total C); ta2=$(total A2); tb2=$(total B2); tz=$(total Z)
     pp() { awk -v x="$1" -v n="$2" 'BEGIN { printf "%.0f", x / n }'; }

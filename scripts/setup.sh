@@ -11,6 +11,8 @@ PACKAGES="$PACKAGES clang libfuzzer-14-dev libclang-rt-14-dev"
 PACKAGES="$PACKAGES dpkg-dev perl wamerican-large"
 # For regenerating testdata/ (testdata/gen/): network namespaces, scapy, nmap (the SYN scan).
 PACKAGES="$PACKAGES iproute2 ethtool python3-scapy nmap"
+# Counting the plugin's cost (bench/profile.sh, bench/ablate.sh --count; CI smoke run): callgrind.
+PACKAGES="$PACKAGES valgrind"
 
 missing=""
 for p in $PACKAGES; do
