@@ -24,8 +24,8 @@
 # each stage's copy runs plain tshark -r on the capture's first PACKETS packets under
 # callgrind with its cache simulation (bench/profile.sh --runs A --cache-sim), and the report
 # gives the post-dissector's inclusive instructions and level-1 instruction and data misses
-# per packet (the plugin and the Wireshark functions it calls). Needs valgrind; about two
-# minutes a stage for 60 000 packets.
+# per packet (the plugin and the Wireshark functions it calls). Needs valgrind, not 2 CPUs;
+# about two minutes a stage for 60 000 packets.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -67,10 +67,11 @@ done
 case $pairs in ''|*[!0-9]*|0) die "-n needs a positive number" ;; esac
 case $count in *[!0-9]*) die "--count needs a number of packets" ;; esac
 [ -z "$count" ] || command -v valgrind >/dev/null 2>&1 || die "--count needs valgrind"
+[ -z "$count" ] || [ -z "$targs" ] || die "--tshark-args is for timing; --count counts plain tshark -r"
 for tool in tshark cmake taskset setpriv /usr/bin/time; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is needed"
 done
-[ "$(nproc)" -ge 2 ] || die "needs 2 CPUs"
+[ -n "$count" ] || [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-ablate.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -79,26 +80,15 @@ trap 'exit 130' INT TERM
 rev=$(git -C "$src" rev-parse --verify "$commit^{commit}") || die "no commit $commit"
 mkdir -p "$tmp/src"
 git -C "$src" archive "$rev" | tar -x -C "$tmp/src"
-# The sandbox of bench/run.sh (bench/sandbox.sh): one HOME per stage, and one without tcpconn.so.
-# shellcheck source=bench/sandbox.sh
-. "$here/sandbox.sh"
-sandbox_init "$tmp"
 for k in $stages; do
     echo "== build stage $k" >&2
     cmake -S "$tmp/src" -B "$tmp/build$k" -DCMAKE_C_FLAGS="-DTCPCONN_BENCH_STOP=$k" >/dev/null
     cmake --build "$tmp/build$k" -j2 --target tcpconn >/dev/null
-    sandbox_home "$tmp/home$k" "$tmp/build$k/plugin/tcpconn.so"
 done
-sandbox_home "$tmp/home-none"
-cmake -S "$here" -B "$tmp/gen" >/dev/null
-cmake --build "$tmp/gen" >/dev/null
-F=$tmp/capture.pcap
-"$tmp/gen/gen-capture" --conns "$conns" ${rounds:+--rounds "$rounds"} "$F" 2>/dev/null
-sandbox_own
 
 if [ -n "$count" ]; then
-    # bench/profile.sh builds nothing new here (the stage's build directory is complete but
-    # for the analyzer and the generator), makes the same capture and counts run A.
+    # bench/profile.sh (which also builds the analyzer and the generator in the stage's build
+    # directory) makes the capture in its own sandbox and counts run A there.
     echo "# bench/ablate.sh --count at $rev, $(date -u +%Y-%m-%dT%H:%MZ)" >"$tmp/report"
     echo "# capture: the first $count packets of gen-capture --conns $conns${rounds:+ --rounds $rounds}; plain tshark -r" >>"$tmp/report"
     echo "# per packet, inclusive in dissect_tcpconn (callgrind --cache-sim): instructions, L1 instruction misses, L1 data misses" >>"$tmp/report"
@@ -114,6 +104,20 @@ if [ -n "$count" ]; then
     if [ -n "$out" ]; then tee "$out" <"$tmp/report"; else cat "$tmp/report"; fi
     exit 0
 fi
+
+# The sandbox of bench/run.sh (bench/sandbox.sh): one HOME per stage, and one without tcpconn.so.
+# shellcheck source=bench/sandbox.sh
+. "$here/sandbox.sh"
+sandbox_init "$tmp"
+for k in $stages; do
+    sandbox_home "$tmp/home$k" "$tmp/build$k/plugin/tcpconn.so"
+done
+sandbox_home "$tmp/home-none"
+cmake -S "$here" -B "$tmp/gen" >/dev/null
+cmake --build "$tmp/gen" >/dev/null
+F=$tmp/capture.pcap
+"$tmp/gen/gen-capture" --conns "$conns" ${rounds:+--rounds "$rounds"} "$F" 2>/dev/null
+sandbox_own
 
 # one HOME CPU TIMEFILE: tshark -r F on that CPU, its user+system seconds into TIMEFILE.
 one() {
