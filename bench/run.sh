@@ -17,8 +17,9 @@
 #    length grows by the 50 bytes of outer headers). --rounds N: every connection carries N
 #    request/response exchanges; --long is --conns 1000 --rounds 40, the long-connection
 #    capture of issue 13 (about 520 000 packets, 1 % of them handshake or teardown).
-# 3. Measures, every repetition (default 5) running A, B and C in a rotating order
-#    (variant_order in bench/results.sh: over six repetitions each takes each position twice), the median wall
+# 3. Measures, every repetition (default 6) running A, B and C in a rotating order
+#    (variant_order in bench/results.sh: over six repetitions each takes each position
+#    twice, so the default is a whole rotation), the median wall
 #    time, the fastest wall time, the median user+system CPU time and the median peak
 #    RSS (/usr/bin/time -f '%e %M %U %S'; wall from the shell's ns clock):
 #      plain     A: tshark -r F                                  > /dev/null
@@ -68,7 +69,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
-reps=5
+reps=6
 conns=48000
 seed=1
 snaplen=128
