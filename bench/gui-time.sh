@@ -9,9 +9,10 @@
 # personal plugins), in the sandbox of bench/run.sh (bench/sandbox.sh), and measures until
 # the packet list is filled: Wireshark's CPU time (user + system, from /proc/PID/stat) and
 # the wall time until its CPU time stopped growing (loaded = no more than 20 ms of CPU in
-# 1.5 s; it is then idle, waiting for the user, and is killed). A first start per HOME is not measured
-# (it writes configuration and caches). Every repetition (default 6, a whole rotation), the
-# variants of each run in the rotating order of variant_order (bench/results.sh):
+# 1.5 s; it is then idle, waiting for the user, and is killed). A first start per HOME is
+# not measured (it writes configuration and caches). Every repetition (default 6, a whole
+# rotation), the variants of each run in the rotating order of variant_order
+# (bench/results.sh):
 #   start.A   wireshark (no file)                             plugin installed
 #   start.C   the same, no tcpconn.so at all
 #   open.A    wireshark -r F                                  plugin installed

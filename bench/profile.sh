@@ -109,22 +109,28 @@ cg() { # cg NAME CMD...
 total() { # instructions (the first event) of run $1, 0 if it was not run
     [ -f "$outdir/callgrind.out.$1" ] && awk '/^(summary|totals):/ { print $2; exit }' "$outdir/callgrind.out.$1" || echo 0
 }
-# fn_incl NAME FUNCTION [EVENT]: inclusive count of EVENT (default Ir) of FUNCTION in run NAME, 0 if
-# absent. callgrind_annotate's rows are "COUNT (PCT%) ... FILE:FUNCTION [OBJECT]", one count per event
-# in the order of its "Ir ... file:function" header; a count of 0 is ".".
+# fn_incl NAME FUNCTION [EVENT...]: inclusive counts of the EVENTs (default Ir) of FUNCTION in run
+# NAME, space-separated, 0 each if absent. callgrind_annotate's rows are "COUNT (PCT%) ...
+# FILE:FUNCTION [OBJECT]", one count per event in the order of its "Ir ... file:function" header;
+# a count of 0 is ".".
 fn_incl() {
-    awk -v f="$2" -v e="${3:-Ir}" '
-        /file:function/ && !col { for (i = 1; i <= NF; i++) if ($i == e) col = i; next }
-        col {
+    run_file=$outdir/$1.incl.txt
+    want=$2
+    shift 2
+    awk -v f="$want" -v events="${*:-Ir}" '
+        BEGIN { ne = split(events, ev, " ") }
+        /file:function/ && !seen { seen = 1; for (i = 1; i <= NF; i++) for (j = 1; j <= ne; j++) if ($i == ev[j]) col[j] = i; next }
+        seen {
             line = $0
             gsub(/\([^)]*\)/, "", line)
             n = split(line, w, " ")
             for (i = 1; i <= n && w[i] !~ /:/; i++) ;
             if (i <= n && (w[i] ~ ("^[^ ]*:" f "$") || w[i] == f)) {
-                v = w[col]; gsub(",", "", v); print (v == "." ? 0 : v); found = 1; exit
+                for (j = 1; j <= ne; j++) { v = (j in col) ? w[col[j]] : 0; gsub(",", "", v); out = out (j > 1 ? " " : "") (v == "." ? 0 : v + 0) }
+                print out; found = 1; exit
             }
         }
-        END { if (!found) print 0 }' "$outdir/$1.incl.txt"
+        END { if (!found) { for (j = 1; j <= ne; j++) out = out (j > 1 ? " " : "") 0; print out } }' "$run_file"
 }
 
 has() { case " $runs " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
@@ -158,13 +164,11 @@ zpackets=$(run capinfos -Mc "$F" | sed -n 's/^Number of packets: *//p')
         for f in dissect_tcpconn tcpconn_extract tcpconn_table_update tcpconn_table_lookup tcpconn_render \
             tcpconn_summarize tcpconn_roles tcpconn_update add_connection_subtree proto_get_finfo_ptr_array \
             prime_epan_dissect_with_postdissector_wanted_hfids col_append_sep_str; do
-            v=$(fn_incl "$run_name" "$f")
-            [ "$v" != 0 ] || continue
-            printf '  %-50s %12s %8s %7s' "$f" "$v" "$(pp "$v" "$packets")" "$(pct "$v" "$(total "$run_name")")"
-            if [ -n "$cachesim" ]; then
-                awk -v i="$(fn_incl "$run_name" "$f" I1mr)" -v d="$(fn_incl "$run_name" "$f" D1mr)" -v n="$packets" \
-                    'BEGIN { printf " %8.1f %8.1f", i / n, d / n }'
-            fi
+            # shellcheck disable=SC2046
+            set -- $(fn_incl "$run_name" "$f" Ir I1mr D1mr) # misses 0 without --cache-sim
+            [ "$1" != 0 ] || continue
+            printf '  %-50s %12s %8s %7s' "$f" "$1" "$(pp "$1" "$packets")" "$(pct "$1" "$(total "$run_name")")"
+            [ -z "$cachesim" ] || awk -v i="$2" -v d="$3" -v n="$packets" 'BEGIN { printf " %8.1f %8.1f", i / n, d / n }'
             echo
         done
     done
