@@ -2,7 +2,7 @@
  *
  *   packet-tcpconn.c  registration (hf, ett, ei, prefs, post-dissector) and the dissector
  *   extract.c         the only code that reads what the IP and TCP dissectors left behind
- *   stream-cache.c    a memo of tcp.stream per address/port tuple (for extract.c)
+ *   stream-cache.c    a memo of tcp.stream per address/port pair (for extract.c)
  *   table.c           per-connection core state and the compact per-frame record
  *   render.c          core results -> tree items, expert info, Info column
  *   stats.c           the "tcpconn" tap and the statistics tree (Statistics menu, -z tcpconn,tree)
@@ -137,6 +137,18 @@ bool tcpconn_extract(packet_info *pinfo, struct tcpconn_packet *out);
 
 /* ---- stream-cache.c ---- */
 
+/* An address/port pair, the same for both directions (stream-cache.c). */
+struct tcpconn_pair_key {
+    guint64 w[5];
+};
+
+/* What the stream cache keeps with each connection (in table.c's entry) to check its index:
+ * the pair it was remembered for, and in which generation. */
+struct tcpconn_stream_memo {
+    struct tcpconn_pair_key key;
+    guint32 generation;
+};
+
 void tcpconn_stream_cache_init(void);
 void tcpconn_stream_cache_cleanup(void);
 void tcpconn_stream_cache_invalidate(void); /* forget every entry */
@@ -152,6 +164,9 @@ void tcpconn_table_cleanup(void);
  * and remember (stream, mark) for frame pkt->seg.frame. Returns the connection. */
 const struct tcpconn *tcpconn_table_update(packet_info *pinfo, struct tcpconn_packet *pkt,
                                            enum tcpconn_mark *mark_out);
+/* The stream cache's memo of a stream's connection (create: make room for it), NULL when
+ * the stream has none (or is beyond what the table analyses). */
+struct tcpconn_stream_memo *tcpconn_table_memo(uint32_t stream, bool create);
 /* Any pass: what the first pass stored for `frame`. False when the frame is not part
  * of an analysed connection. */
 bool tcpconn_table_lookup(uint32_t frame, uint32_t *stream, tcpconn_endpoint *from,

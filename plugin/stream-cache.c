@@ -1,17 +1,25 @@
-/* stream-cache.c: a memo of "this address/port pair is tcp.stream N".
+/* stream-cache.c: "this address/port pair is tcp.stream N", remembered for the live
+ * connections.
  *
- * Looking tcp.stream up in Wireshark's conversation table costs about 1 100 instructions
- * a packet, a quarter of everything the plugin did. A pair's stream can only change when
- * the TCP dissector creates a new conversation for it, which Wireshark does for a SYN
- * (port reuse); extract.c therefore always asks Wireshark for segments with SYN or RST
- * and this cache for the rest. Packets whose TCP the plugin does not analyse (quoted in
- * an ICMP error, several TCP layers) may have changed a pair's stream unseen: they make
- * every entry stale at once by bumping the generation.
+ * Looking tcp.stream up in Wireshark's conversation table costs about 1 400 instructions
+ * a packet, more than everything else the plugin does. A pair's stream can only change
+ * when the TCP dissector creates a new conversation for it (ws-compat.h,
+ * TCPCONN_MAY_START_STREAM); extract.c asks Wireshark for those segments and this cache
+ * for the rest. Packets whose TCP the plugin does not analyse (quoted in an ICMP error,
+ * several TCP layers) may have changed a pair's stream unseen: they make every entry
+ * stale at once by bumping the generation.
  *
- * An open-addressing hash table (linear probing) keyed by the pair with its two ends in a
- * fixed order, so both directions share an entry: one entry per connection, as in
- * Wireshark's own conversation table. It grows at half load; stale entries are dropped
- * then.
+ * Why an index and not a table of pairs: the cache is read on every packet at a random
+ * place, and between two packets of one connection tshark touches megabytes. A table of
+ * every pair ever seen (48 bytes each) missed every level of cache on each read, and the
+ * connection's state in table.c missed again right after it: two memory round trips one
+ * after the other (docs/PERFORMANCE.md). So the cache is a small index, 16 bytes a set of
+ * four ways, each way (stream + 1) and five bits of the pair's hash; it stays in the
+ * level-2 cache. The pair itself, and the generation it was remembered in, are kept with
+ * the connection (table.c, tcpconn_table_memo), in the cache line the packet needs next
+ * anyway. A way whose bits match is checked there; a miss only costs a question to
+ * Wireshark. The index is lossy (the least recently used way of a full set is dropped)
+ * and doubles when too many questions miss, up to MAX_SETS.
  */
 #include <wireshark.h>
 #include <epan/packet.h>
@@ -19,43 +27,43 @@
 
 #include "packet-tcpconn.h"
 
-/* The pair as five 64-bit words, so that building, hashing and comparing a key are a
- * few word operations (they run on every packet): the lower end's address in w[0..1],
- * the higher end's in w[2..3] (an IPv4 address fills the low half of w[0] or w[2]), and
- * in w[4] the two ports and the address length (never 0 for a key: 0 marks an empty
- * slot). "Lower" is any fixed order, here that of the native-endian words. */
-struct pair_key {
-    guint64 w[5];
+#define WAYS 4u
+#ifndef TCPCONN_STREAM_CACHE_FIRST_SETS /* (tests build a tiny index, to make it drop ways) */
+#define TCPCONN_STREAM_CACHE_FIRST_SETS 1024u /* 16 KiB: 4 096 live connections */
+#endif
+#define FIRST_SETS TCPCONN_STREAM_CACHE_FIRST_SETS
+#define MAX_SETS (1u << 18)      /* 4 MiB: a million */
+#define TAG_SHIFT 27u            /* a way: (stream + 1) in the low 27 bits, the tag above */
+#define STREAM_MASK ((1u << TAG_SHIFT) - 1u)
+#define CHECK_EVERY 65536u       /* lookups between two looks at the miss rate */
+
+struct index_set {
+    guint32 way[WAYS]; /* most recently used first; 0 is empty */
 };
 
-struct cache_entry {
-    struct pair_key key;
-    guint32 generation;
-    guint32 stream;
-};
-
-static struct cache_entry *entries;
-static size_t capacity; /* a power of two, or 0 before the first entry */
-static size_t used;     /* occupied slots, stale ones included */
+static struct index_set *sets;
+static size_t nsets; /* a power of two, or 0 before the first entry */
 static guint32 generation;
+static guint32 lookups, misses; /* since the last look at the miss rate */
 
 void tcpconn_stream_cache_init(void)
 {
-    entries = NULL;
-    capacity = used = 0;
+    sets = NULL;
+    nsets = 0;
     generation = 1;
+    lookups = misses = 0;
 }
 
 void tcpconn_stream_cache_cleanup(void)
 {
-    g_free(entries);
+    g_free(sets);
     tcpconn_stream_cache_init();
 }
 
 void tcpconn_stream_cache_invalidate(void)
 {
-    if (++generation == 0) { /* wrapped: forget everything for real */
-        g_free(entries);
+    if (++generation == 0) { /* wrapped: a memo of 2^32 generations ago would match again */
+        g_free(sets);
         tcpconn_stream_cache_init();
     }
 }
@@ -74,8 +82,11 @@ static void address_words(const guint8 *a, guint alen, guint64 w[2])
 }
 
 /* pinfo's innermost address/port pair, its lower end first (extract.c has checked that
- * both addresses are IPv4 or both IPv6). */
-static inline void key_of(const packet_info *pinfo, struct pair_key *k)
+ * both addresses are IPv4 or both IPv6): the lower end's address in w[0..1], the higher
+ * end's in w[2..3] (an IPv4 address fills the low half of w[0] or w[2]), and in w[4] the
+ * two ports and the address length. "Lower" is any fixed order, here that of the
+ * native-endian words. */
+static inline void key_of(const packet_info *pinfo, struct tcpconn_pair_key *k)
 {
     guint alen = (guint)pinfo->net_src.len;
     guint64 src[2], dst[2];
@@ -91,10 +102,10 @@ static inline void key_of(const packet_info *pinfo, struct pair_key *k)
     k->w[4] = (guint64)(swap ? dport : sport) << 32 | (guint64)(swap ? sport : dport) << 16 | alen;
 }
 
-/* The table index takes the low bits, and the low bits of a product depend only on the
- * low bits of its factors: so every word is folded in with a multiply and the result
- * goes through a full 64-bit finalizer (MurmurHash3's fmix64). */
-static size_t hash_of(const struct pair_key *k)
+/* The set index takes the low bits and the tag the top five, and the low bits of a
+ * product depend only on the low bits of its factors: so every word is folded in with a
+ * multiply and the result goes through a full 64-bit finalizer (MurmurHash3's fmix64). */
+static guint64 hash_of(const struct tcpconn_pair_key *k)
 {
     guint64 h = k->w[4];
     for (guint i = 0; i < 4; i++)
@@ -104,69 +115,93 @@ static size_t hash_of(const struct pair_key *k)
     h ^= h >> 33;
     h *= G_GUINT64_CONSTANT(0xc4ceb9fe1a85ec53);
     h ^= h >> 33;
-    return (size_t)h;
+    return h;
 }
 
-static bool same_pair(const struct pair_key *a, const struct pair_key *b)
+static guint32 tag_of(guint64 h)
+{
+    return (guint32)(h >> 59) << TAG_SHIFT;
+}
+
+static bool same_pair(const struct tcpconn_pair_key *a, const struct tcpconn_pair_key *b)
 {
     return ((a->w[0] ^ b->w[0]) | (a->w[1] ^ b->w[1]) | (a->w[2] ^ b->w[2]) | (a->w[3] ^ b->w[3]) |
             (a->w[4] ^ b->w[4])) == 0;
 }
 
-static bool is_empty(const struct cache_entry *e)
+/* Way i becomes the set's first, the ones before it move down one. */
+static void move_to_front(struct index_set *s, guint i, guint32 way)
 {
-    return e->key.w[4] == 0;
+    for (; i > 0; i--)
+        s->way[i] = s->way[i - 1];
+    s->way[0] = way;
 }
 
-/* The slot holding k, or the empty slot where it belongs. capacity > used. */
-static inline struct cache_entry *slot_of(const struct pair_key *k)
-{
-    size_t i = hash_of(k) & (capacity - 1);
-    while (!is_empty(&entries[i]) && !same_pair(&entries[i].key, k))
-        i = (i + 1) & (capacity - 1);
-    return &entries[i];
-}
-
-/* Doubles the table (4 096 slots at first), keeping only the current generation. */
+/* Too many misses: a larger index (empty; the live pairs come back as they miss). */
 static TCPCONN_PLUGIN_COLD void grow(void)
 {
-    struct cache_entry *old = entries;
-    size_t old_capacity = capacity;
-    capacity = capacity ? 2 * capacity : 4096;
-    entries = g_new0(struct cache_entry, capacity);
-    used = 0;
-    for (size_t i = 0; i < old_capacity; i++) {
-        if (!is_empty(&old[i]) && old[i].generation == generation) {
-            *slot_of(&old[i].key) = old[i];
-            used++;
-        }
+    g_free(sets);
+    nsets *= 2;
+    sets = g_new0(struct index_set, nsets);
+}
+
+static inline void count_lookup(bool missed)
+{
+    misses += missed;
+    if (G_UNLIKELY(++lookups == CHECK_EVERY)) {
+        if (misses > CHECK_EVERY / 16 && nsets < MAX_SETS)
+            grow();
+        lookups = misses = 0;
     }
-    g_free(old);
 }
 
 TCPCONN_PLUGIN_HOT bool tcpconn_stream_cache_get(const packet_info *pinfo, uint32_t *stream)
 {
-    if (capacity == 0)
+    if (nsets == 0)
         return false;
-    struct pair_key k;
+    struct tcpconn_pair_key k;
     key_of(pinfo, &k);
-    const struct cache_entry *e = slot_of(&k);
-    if (is_empty(e) || e->generation != generation)
-        return false;
-    *stream = e->stream;
-    return true;
+    guint64 h = hash_of(&k);
+    struct index_set *s = &sets[h & (nsets - 1)];
+    guint32 tag = tag_of(h);
+    for (guint i = 0; i < WAYS; i++) {
+        guint32 way = s->way[i];
+        if (way == 0)
+            break;
+        if ((way & ~STREAM_MASK) != tag)
+            continue;
+        uint32_t candidate = (way & STREAM_MASK) - 1u;
+        const struct tcpconn_stream_memo *memo = tcpconn_table_memo(candidate, false);
+        if (memo && memo->generation == generation && same_pair(&memo->key, &k)) {
+            if (i > 0)
+                move_to_front(s, i, way);
+            *stream = candidate;
+            count_lookup(false);
+            return true;
+        }
+    }
+    count_lookup(true);
+    return false;
 }
 
 void tcpconn_stream_cache_put(const packet_info *pinfo, uint32_t stream)
 {
-    if (2 * (used + 1) > capacity)
-        grow();
-    struct pair_key k;
-    key_of(pinfo, &k);
-    struct cache_entry *e = slot_of(&k);
-    if (is_empty(e))
-        used++;
-    e->key = k;
-    e->generation = generation;
-    e->stream = stream;
+    if (stream >= STREAM_MASK)
+        return; /* beyond what a way holds (and what table.c analyses) */
+    struct tcpconn_stream_memo *memo = tcpconn_table_memo(stream, true);
+    if (!memo)
+        return;
+    if (nsets == 0) {
+        nsets = FIRST_SETS;
+        sets = g_new0(struct index_set, nsets);
+    }
+    key_of(pinfo, &memo->key);
+    memo->generation = generation;
+    guint64 h = hash_of(&memo->key);
+    struct index_set *s = &sets[h & (nsets - 1)];
+    guint32 way = tag_of(h) | (stream + 1u);
+    guint i = 0; /* the way to drop: this stream's own, else the least recently used */
+    while (i < WAYS - 1 && s->way[i] != 0 && (s->way[i] & STREAM_MASK) != stream + 1u)
+        i++;
+    move_to_front(s, i, way);
 }

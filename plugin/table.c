@@ -23,13 +23,19 @@
 
 G_STATIC_ASSERT(TCPCONN_MARK_COUNT <= 16);
 
+/* A connection's entry: one cache line for the stream cache and the table, then three for
+ * the core. A packet reads them right after the stream cache has named the connection,
+ * and they are seldom still cached by then (docs/PERFORMANCE.md): what every packet
+ * reads is in these four lines, the rarely read address after them. */
 struct conn_entry {
-    struct tcpconn core;
-    address addr0; /* endpoint 0's address (file scope copy), only needed when both ports are equal */
-    uint16_t port0; /* endpoint 0's port */
-    uint32_t last_original[2]; /* each endpoint's latest frame that was not a duplicate */
+    _Alignas(64) struct tcpconn_stream_memo memo; /* the stream cache's check (stream-cache.c) */
+    uint16_t port0;            /* endpoint 0's port */
     bool used;
+    uint32_t last_original[2]; /* each endpoint's latest frame that was not a duplicate */
+    struct tcpconn core;
+    address *addr0;            /* endpoint 0's address (file scope), only when both ports are equal */
 };
+G_STATIC_ASSERT(offsetof(struct conn_entry, core) == 64);
 
 static struct conn_entry **conn_chunks;
 static size_t conn_nchunks;
@@ -51,7 +57,7 @@ void tcpconn_table_init(void)
 void tcpconn_table_cleanup(void)
 {
     for (size_t i = 0; i < conn_nchunks; i++)
-        g_free(conn_chunks[i]);
+        g_aligned_free(conn_chunks[i]);
     g_free(conn_chunks);
     for (size_t i = 0; i < frame_nchunks; i++)
         g_free(frame_chunks[i]);
@@ -76,7 +82,7 @@ static TCPCONN_PLUGIN_COLD struct conn_entry *conn_slot_grow(uint32_t stream, bo
     if (!conn_chunks[c]) {
         if (!create)
             return NULL;
-        conn_chunks[c] = g_new0(struct conn_entry, CONN_CHUNK);
+        conn_chunks[c] = g_aligned_alloc0(CONN_CHUNK, sizeof(struct conn_entry), _Alignof(struct conn_entry));
     }
     return &conn_chunks[c][stream % CONN_CHUNK];
 }
@@ -124,8 +130,10 @@ static TCPCONN_PLUGIN_COLD void start_connection(struct conn_entry *e, packet_in
     e->used = true;
     tcpconn_init(&e->core, pkt->srcport, pkt->dstport);
     e->port0 = pkt->srcport;
-    if (pkt->srcport == pkt->dstport) /* the ports cannot tell the direction */
-        copy_address_wmem(wmem_file_scope(), &e->addr0, &pinfo->src);
+    if (pkt->srcport == pkt->dstport) { /* the ports cannot tell the direction */
+        e->addr0 = wmem_new(wmem_file_scope(), address);
+        copy_address_wmem(wmem_file_scope(), e->addr0, &pinfo->src);
+    }
 }
 
 static TCPCONN_PLUGIN_COLD void note_duplicate(uint32_t frame, uint32_t original)
@@ -154,7 +162,7 @@ TCPCONN_PLUGIN_HOT const struct tcpconn *tcpconn_table_update(packet_info *pinfo
     if (pkt->srcport != pkt->dstport)
         pkt->seg.from = pkt->srcport == e->port0 ? 0 : 1;
     else
-        pkt->seg.from = addresses_equal(&pinfo->src, &e->addr0) ? 0 : 1;
+        pkt->seg.from = addresses_equal(&pinfo->src, e->addr0) ? 0 : 1;
 
     enum tcpconn_mark mark = tcpconn_update(&e->core, &pkt->seg);
     last_frame = frame;
@@ -170,6 +178,14 @@ TCPCONN_PLUGIN_HOT const struct tcpconn *tcpconn_table_update(packet_info *pinfo
                                ((uint32_t)mark << MARK_SHIFT);
     *mark_out = mark;
     return &e->core;
+}
+
+struct tcpconn_stream_memo *tcpconn_table_memo(uint32_t stream, bool create)
+{
+    if (stream >= STREAM_LIMIT)
+        return NULL;
+    struct conn_entry *e = conn_slot(stream, create);
+    return e ? &e->memo : NULL;
 }
 
 bool tcpconn_table_lookup(uint32_t frame, uint32_t *stream, tcpconn_endpoint *from,
