@@ -3,9 +3,9 @@
  *
  * Looking tcp.stream up in Wireshark's conversation table costs about 1 400 instructions
  * a packet, more than everything else the plugin does. A pair's stream can only change
- * when the TCP dissector creates a new conversation for it (ws-compat.h,
- * TCPCONN_MAY_START_STREAM); extract.c asks Wireshark for those segments and this cache
- * for the rest. Packets whose TCP the plugin does not analyse (quoted in an ICMP error,
+ * when the TCP dissector creates a new conversation for it, which Wireshark does for a SYN
+ * (port reuse; 4.4 and 4.6 also for a SYN/ACK); extract.c therefore always asks Wireshark
+ * for segments with SYN or RST and this cache for the rest. Packets whose TCP the plugin does not analyse (quoted in an ICMP error,
  * several TCP layers) may have changed a pair's stream unseen: they make every entry
  * stale at once by bumping the generation.
  *
@@ -20,6 +20,11 @@
  * anyway. A way whose bits match is checked there; a miss only costs a question to
  * Wireshark. The index is lossy (the least recently used way of a full set is dropped)
  * and doubles when too many questions miss, up to MAX_SETS.
+ *
+ * After port reuse a set can hold two ways of one pair, the old stream's memo still
+ * matching. The newer way always comes first: it is put in front, and neither a hit on
+ * another way nor dropping the last way changes the order of the others. So the lookup,
+ * which returns the first way that matches, finds the current stream.
  */
 #include <wireshark.h>
 #include <epan/packet.h>
@@ -28,10 +33,9 @@
 #include "packet-tcpconn.h"
 
 #define WAYS 4u
-#ifndef TCPCONN_STREAM_CACHE_FIRST_SETS /* (tests build a tiny index, to make it drop ways) */
+#ifndef TCPCONN_STREAM_CACHE_FIRST_SETS /* (CI builds a one-set index, to make it drop ways) */
 #define TCPCONN_STREAM_CACHE_FIRST_SETS 1024u /* 16 KiB: 4 096 live connections */
 #endif
-#define FIRST_SETS TCPCONN_STREAM_CACHE_FIRST_SETS
 #define MAX_SETS (1u << 18)      /* 4 MiB: a million */
 #define TAG_SHIFT 27u            /* a way: (stream + 1) in the low 27 bits, the tag above */
 #define STREAM_MASK ((1u << TAG_SHIFT) - 1u)
@@ -192,7 +196,7 @@ void tcpconn_stream_cache_put(const packet_info *pinfo, uint32_t stream)
     if (!memo)
         return;
     if (nsets == 0) {
-        nsets = FIRST_SETS;
+        nsets = TCPCONN_STREAM_CACHE_FIRST_SETS;
         sets = g_new0(struct index_set, nsets);
     }
     key_of(pinfo, &memo->key);
