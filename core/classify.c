@@ -109,11 +109,11 @@ static void summarize_teardown(const struct tcpconn *c, bool at_end, struct tcpc
         const endpoint *ea = &c->ep[a], *eb = &c->ep[!a];
         out->fin_a_frame = ea->fin_frame;
         out->fin_b_frame = (eb->flags & TCPCONN_EP_FIN) ? eb->fin_frame : TCPCONN_NO_FRAME;
-        if (fin_acked_by(ea, eb))
+        if (fin_acked(c, (unsigned)a))
             out->ack_of_fin_a_frame = eb->max_ack_frame;
-        if (fin_acked_by(eb, ea))
+        if (fin_acked(c, (unsigned)!a))
             out->ack_of_fin_b_frame = ea->max_ack_frame;
-        if (fin_acked_by(ea, eb) && eb->new_bytes_at_max_ack > 0) {
+        if (fin_acked(c, (unsigned)a) && eb->new_bytes_at_max_ack > 0) {
             out->half_close_bytes = eb->new_bytes_at_max_ack;
             out->half_close_first_frame = eb->first_new_data_frame;
             out->half_close_last_frame = eb->last_new_data_frame;

@@ -74,14 +74,16 @@ static TCPCONN_COLD void decide_roles(struct tcpconn *c, const struct tcpconn_se
 /* A leg is certain when one transmission preceded the answer, or when the answer's TSecr
  * names the latest transmission and no earlier one could have carried the same TSval.
  * Returns the connection flags that record how the leg was attributed. */
-static TCPCONN_COLD uint32_t leg_attribution(const struct tcpconn_endpoint_state *sender, const struct tcpconn_segment *answer,
-                                uint32_t ambiguous_flag, uint32_t by_timestamp_flag)
+static TCPCONN_COLD uint32_t leg_attribution(const struct tcpconn *c, unsigned sender_index,
+                                             const struct tcpconn_segment *answer, uint32_t ambiguous_flag,
+                                             uint32_t by_timestamp_flag)
 {
+    const struct tcpconn_endpoint_state *sender = &c->ep[sender_index];
     if (sender->syn_count <= 1)
         return 0;
     bool echo_names_latest = answer->has_ts &&
                              !(sender->flags & (TCPCONN_EP_SYN_TS_REUSED | TCPCONN_EP_SYN_NO_TS)) &&
-                             answer->tsecr == sender->syn_tsval_max;
+                             answer->tsecr == c->edge[sender_index].syn_tsval_max;
     return echo_names_latest ? by_timestamp_flag : ambiguous_flag;
 }
 
@@ -98,23 +100,24 @@ static uint64_t *syn_time_slot(struct tcpconn *c, unsigned e)
 static TCPCONN_COLD bool note_syn_transmission(struct tcpconn *c, const struct tcpconn_segment *s)
 {
     struct tcpconn_endpoint_state *ep = &c->ep[s->from];
+    struct tcpconn_endpoint_edges *edge = &c->edge[s->from];
     bool first = ep->syn_count == 0;
     if (first) {
-        ep->isn = s->seq;
+        edge->isn = s->seq;
         ep->syn_frame = s->frame;
-    } else if (s->has_ts && !(ep->flags & TCPCONN_EP_SYN_NO_TS) && !seq_gt(s->tsval, ep->syn_tsval_max)) {
+    } else if (s->has_ts && !(ep->flags & TCPCONN_EP_SYN_NO_TS) && !seq_gt(s->tsval, edge->syn_tsval_max)) {
         ep->flags |= TCPCONN_EP_SYN_TS_REUSED; /* may equal an earlier TSval: no certainty */
     } else if (s->has_ts) {
         ep->flags &= (uint8_t)~TCPCONN_EP_SYN_TS_REUSED;
     }
     if (!s->has_ts)
         ep->flags |= TCPCONN_EP_SYN_NO_TS;
-    else if (first || seq_gt(s->tsval, ep->syn_tsval_max))
-        ep->syn_tsval_max = s->tsval;
+    else if (first || seq_gt(s->tsval, edge->syn_tsval_max))
+        edge->syn_tsval_max = s->tsval;
     if (ep->syn_count < UINT16_MAX)
         ep->syn_count++;
     if (!syn_answered(c, s->from)) {
-        ep->syn_latest_frame = s->frame;
+        edge->syn_latest_frame = s->frame;
         *syn_time_slot(c, s->from) = s->time_ns;
     }
     return first;
@@ -130,14 +133,16 @@ static TCPCONN_COLD enum tcpconn_mark on_syn(struct tcpconn *c, const struct tcp
             return first_synack ? TCPCONN_MARK_SYNACK : TCPCONN_MARK_SYNACK_RETRANSMISSION;
         bool first = note_syn_transmission(c, s);
         const struct tcpconn_endpoint_state *client = &c->ep[!s->from];
+        const struct tcpconn_endpoint_edges *client_edge = &c->edge[!s->from];
         /* The server's first SYN/ACK is the first SYN/ACK (conn_synack_frame). From here on
          * the client's SYN time and latest frame are frozen (server_synack_seen). */
         if (first_synack && s->from != conn_client(c)) {
             uint64_t syn_time = c->server_leg_ns; /* the client's latest SYN */
-            if ((client->flags & TCPCONN_EP_SYN) && seq_gt(s->ack, client->isn) && s->time_ns >= syn_time) {
+            if ((client->flags & TCPCONN_EP_SYN) && seq_gt(s->ack, client_edge->isn) && s->time_ns >= syn_time) {
                 c->server_leg_ns = s->time_ns - syn_time;
                 c->flags |= TCPCONN_C_SERVER_LEG;
-                c->flags |= leg_attribution(client, s, TCPCONN_C_SERVER_LEG_AMBIGUOUS, TCPCONN_C_SERVER_LEG_BY_TS);
+                c->flags |= leg_attribution(c, !s->from, s, TCPCONN_C_SERVER_LEG_AMBIGUOUS,
+                                            TCPCONN_C_SERVER_LEG_BY_TS);
             }
         }
         return first ? TCPCONN_MARK_SYNACK : TCPCONN_MARK_SYNACK_RETRANSMISSION;
@@ -157,8 +162,7 @@ static TCPCONN_COLD enum tcpconn_mark on_syn(struct tcpconn *c, const struct tcp
 
 /* From here on the server's SYN/ACK time and latest frame are frozen (syn_answered):
  * the frame is the one this ACK answers (conn_hs_ack_answers_frame). */
-static TCPCONN_COLD void record_handshake_ack(struct tcpconn *c, const struct tcpconn_segment *s,
-                                              const struct tcpconn_endpoint_state *server)
+static TCPCONN_COLD void record_handshake_ack(struct tcpconn *c, const struct tcpconn_segment *s)
 {
     c->hs_ack_frame = s->frame;
     c->flags |= TCPCONN_C_HS_ACK_SEEN;
@@ -166,7 +170,8 @@ static TCPCONN_COLD void record_handshake_ack(struct tcpconn *c, const struct tc
     if (s->time_ns >= synack_time) {
         c->client_leg_ns = s->time_ns - synack_time;
         c->flags |= TCPCONN_C_CLIENT_LEG;
-        c->flags |= leg_attribution(server, s, TCPCONN_C_CLIENT_LEG_AMBIGUOUS, TCPCONN_C_CLIENT_LEG_BY_TS);
+        c->flags |= leg_attribution(c, !conn_client(c), s, TCPCONN_C_CLIENT_LEG_AMBIGUOUS,
+                                    TCPCONN_C_CLIENT_LEG_BY_TS);
     }
 }
 
@@ -176,9 +181,9 @@ static void note_handshake_ack(struct tcpconn *c, const struct tcpconn_segment *
     const struct tcpconn_endpoint_state *server = &c->ep[!conn_client(c)];
     if (hs_ack_seen(c) || s->from != conn_client(c) || !(s->flags & TCPCONN_ACK) ||
         !(server->flags & TCPCONN_EP_SYNACK) || (server->flags & TCPCONN_EP_SYN) ||
-        !seq_gt(s->ack, server->isn))
+        !seq_gt(s->ack, c->edge[!conn_client(c)].isn))
         return;
-    record_handshake_ack(c, s, server);
+    record_handshake_ack(c, s);
 }
 
 bool tcpconn_close_completed(const struct tcpconn *c)
@@ -208,9 +213,9 @@ static TCPCONN_COLD void finish(struct tcpconn *c, const struct tcpconn_segment 
             duration = rst->time_ns >= first_fin ? rst->time_ns - first_fin : TCPCONN_NO_TIME;
         }
     } else { /* a completed FIN close: the later of the last FIN and its first ack */
-        const uint64_t *fin = c->td.open.fin_time_ns, *ack = c->td.open.max_ack_time_ns;
+        const uint64_t *fin = c->td.open.fin_time_ns;
         const struct tcpconn_endpoint_state *ea = &c->ep[a], *eb = &c->ep[!a];
-        uint64_t fa = fin[a], fb = fin[!a], ma = ack[a], mb = ack[!a];
+        uint64_t fa = fin[a], fb = fin[!a], ma = ea->max_ack_time_ns, mb = eb->max_ack_time_ns;
         uint64_t start = fa < fb ? fa : fb;
         uint64_t end = fa > fb ? fa : fb;
         end = end > ma ? end : ma;
@@ -259,7 +264,7 @@ static TCPCONN_COLD void record_fin(struct tcpconn *c, const struct tcpconn_segm
     const struct tcpconn_endpoint_state *peer = &c->ep[!s->from];
     bool had_ack = s->flags & TCPCONN_ACK;
     ep->flags |= TCPCONN_EP_FIN;
-    ep->fin_seq = fin_seq;
+    c->edge[s->from].fin_seq = fin_seq;
     ep->fin_frame = s->frame;
     c->td.open.fin_time_ns[s->from] = s->time_ns;
     if (had_ack)
@@ -270,7 +275,7 @@ static TCPCONN_COLD void record_fin(struct tcpconn *c, const struct tcpconn_segm
     }
     uint32_t mine = s->from ? TCPCONN_C_FIN1_ACKS_FIN0 : TCPCONN_C_FIN0_ACKS_FIN1;
     uint32_t peers = s->from ? TCPCONN_C_FIN0_ACKS_FIN1 : TCPCONN_C_FIN1_ACKS_FIN0;
-    if (had_ack && seq_gt(s->ack, peer->fin_seq))
+    if (had_ack && seq_gt(s->ack, c->edge[!s->from].fin_seq))
         c->flags |= mine;
     if ((peer->flags & TCPCONN_EP_FIN_HAD_ACK) && seq_gt(c->first_fin_ack, fin_seq))
         c->flags |= peers;
@@ -280,7 +285,6 @@ static TCPCONN_COLD void record_fin(struct tcpconn *c, const struct tcpconn_segm
 static enum tcpconn_mark on_segment(struct tcpconn *c, const struct tcpconn_segment *s, enum tcpconn_mark mark)
 {
     struct tcpconn_endpoint_state *ep = &c->ep[s->from];
-    const struct tcpconn_endpoint_state *peer = &c->ep[!s->from];
     bool syn = s->flags & TCPCONN_SYN;
     bool fin = s->flags & TCPCONN_FIN; /* on a SYN too: SPEC.md counts every FIN */
     bool records_fin = fin && !(ep->flags & TCPCONN_EP_FIN);
@@ -292,7 +296,7 @@ static enum tcpconn_mark on_segment(struct tcpconn *c, const struct tcpconn_segm
         ep->flags |= TCPCONN_EP_HAS_ACK;
         ep->max_ack = s->ack;
         ep->max_ack_frame = s->frame;
-        c->td.open.max_ack_time_ns[s->from] = s->time_ns;
+        ep->max_ack_time_ns = s->time_ns;
         ep->new_bytes_at_max_ack = 0;
         ep->first_new_data_frame = ep->last_new_data_frame = TCPCONN_NO_FRAME;
     }
@@ -305,7 +309,7 @@ static enum tcpconn_mark on_segment(struct tcpconn *c, const struct tcpconn_segm
         if (ep->first_new_data_frame == TCPCONN_NO_FRAME)
             ep->first_new_data_frame = s->frame;
         ep->last_new_data_frame = s->frame;
-        if (mark == TCPCONN_MARK_NONE && fin_acked_by(peer, ep))
+        if (mark == TCPCONN_MARK_NONE && fin_acked(c, !s->from))
             mark = TCPCONN_MARK_DATA_AFTER_FIN;
     }
     uint32_t seq_end = data_end + (fin ? 1u : 0u);

@@ -25,20 +25,21 @@
 #define TCPCONN_HOT
 #endif
 
-/* "peer acks fin_side's FIN": judged by the peer's highest ACK number, whatever order
- * the capture shows the two in. */
-static inline bool fin_acked_by(const struct tcpconn_endpoint_state *fin_side,
-                                const struct tcpconn_endpoint_state *peer)
+/* "the other endpoint acks endpoint fin_side's FIN": judged by the other's highest ACK
+ * number, whatever order the capture shows the two in. (The FIN's sequence number is read
+ * only once there is a FIN: until then a segment stays in the connection's first two lines.) */
+static inline bool fin_acked(const struct tcpconn *c, unsigned fin_side)
 {
-    return (fin_side->flags & TCPCONN_EP_FIN) && (peer->flags & TCPCONN_EP_HAS_ACK) &&
-           seq_gt(peer->max_ack, fin_side->fin_seq);
+    const struct tcpconn_endpoint_state *fin = &c->ep[fin_side], *peer = &c->ep[!fin_side];
+    return (fin->flags & TCPCONN_EP_FIN) && (peer->flags & TCPCONN_EP_HAS_ACK) &&
+           seq_gt(peer->max_ack, c->edge[fin_side].fin_seq);
 }
 
 /* Both FINs acknowledged (tcpconn_close_completed): inline, since latch() asks on every
  * segment. */
 static inline bool close_completed(const struct tcpconn *c)
 {
-    return fin_acked_by(&c->ep[0], &c->ep[1]) && fin_acked_by(&c->ep[1], &c->ep[0]);
+    return fin_acked(c, 0) && fin_acked(c, 1);
 }
 
 /* ---- small fields packed into c->flags ---- */
@@ -105,13 +106,13 @@ static inline bool syn_answered(const struct tcpconn *c, unsigned e)
 /* The SYN transmission the first SYN/ACK answers (with TCPCONN_C_SERVER_LEG). */
 static inline uint32_t conn_synack_answers_frame(const struct tcpconn *c)
 {
-    return (c->flags & TCPCONN_C_SERVER_LEG) ? c->ep[conn_client(c)].syn_latest_frame : TCPCONN_NO_FRAME;
+    return (c->flags & TCPCONN_C_SERVER_LEG) ? c->edge[conn_client(c)].syn_latest_frame : TCPCONN_NO_FRAME;
 }
 
 /* The SYN/ACK transmission the handshake's ACK answers. */
 static inline uint32_t conn_hs_ack_answers_frame(const struct tcpconn *c)
 {
-    return hs_ack_seen(c) ? c->ep[!conn_client(c)].syn_latest_frame : TCPCONN_NO_FRAME;
+    return hs_ack_seen(c) ? c->edge[!conn_client(c)].syn_latest_frame : TCPCONN_NO_FRAME;
 }
 
 /* The handshake state the facts say now, and whether it is final (classify.c). */

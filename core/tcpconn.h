@@ -178,18 +178,19 @@ bool tcpconn_teardown_style_from_name(const char *name, enum tcpconn_teardown_st
  * packed or derived. Why not 128: each u32 here can decide some summary field or mark
  * until the connection is finished, and up to eight capture times can matter at once (two
  * duplicate windows, two handshake slots, two FIN and two max_ack times), each with all of
- * its 64 bits (times may jump by days, either way, and RTTs are in ns). */
+ * its 64 bits (times may jump by days, either way, and RTTs are in ns).
+ *
+ * Issue 13: what every data or ACK segment reads or writes (here, and the connection's flags
+ * and hs_ack_frame) fills the first 128 bytes of struct tcpconn, two cache lines; what only
+ * the handshake and the close read is in its third line (struct tcpconn_endpoint_edges). A
+ * plugin's connection state is seldom still cached when its next packet comes, so each line
+ * a packet touches is a trip to memory (docs/PERFORMANCE.md). */
 struct tcpconn_endpoint_state {
     uint64_t dup_time_ns;           /* last segment's time, for SPAN duplicates */
+    uint64_t max_ack_time_ns;       /* when max_ack was first reached (until TCPCONN_C_FINISHED) */
     uint32_t dup_fingerprint;       /* last segment's identity, for SPAN duplicates */
-    uint32_t isn;                   /* sequence number of this side's SYN (handshake only) */
     uint32_t syn_frame;             /* first SYN transmission */
-    uint32_t syn_latest_frame;      /* latest SYN transmission until this side's SYN was
-                                       answered (syn_answered in facts.h): then frozen, it is
-                                       the transmission the answer is attributed to */
-    uint32_t syn_tsval_max;         /* highest TSval over this side's SYN transmissions */
     uint32_t next_seq;              /* highest sequence end sent so far (seq+len+SYN+FIN) */
-    uint32_t fin_seq;               /* sequence number the FIN occupies */
     uint32_t fin_frame;             /* first FIN transmission */
     uint32_t max_ack;               /* highest ACK number sent */
     uint32_t max_ack_frame;         /* first segment that carried max_ack */
@@ -198,6 +199,16 @@ struct tcpconn_endpoint_state {
     uint32_t last_new_data_frame;   /* last such segment */
     uint16_t syn_count;             /* SYN transmissions (saturates at UINT16_MAX) */
     uint8_t flags;                  /* TCPCONN_EP_* below */
+};
+
+/* One endpoint's facts that only its handshake and its FIN need. */
+struct tcpconn_endpoint_edges {
+    uint32_t isn;                   /* sequence number of this side's SYN (handshake only) */
+    uint32_t syn_latest_frame;      /* latest SYN transmission until this side's SYN was
+                                       answered (syn_answered in facts.h): then frozen, it is
+                                       the transmission the answer is attributed to */
+    uint32_t syn_tsval_max;         /* highest TSval over this side's SYN transmissions */
+    uint32_t fin_seq;               /* sequence number the FIN occupies (with TCPCONN_EP_FIN) */
 };
 
 enum {
@@ -213,12 +224,11 @@ enum {
 
 /* Capture times of the teardown. Only a completed close and a reset after a FIN have a
  * duration, and both are final once the connection is finished (tcpconn_is_finished: from
- * then on no endpoint fact changes), so the duration is computed then and the four times
- * give their room to it. */
+ * then on no endpoint fact changes), so the duration is computed then and the FIN times
+ * (with the endpoints' max_ack_time_ns) give their room to it. */
 union tcpconn_teardown_times {
     struct {                           /* until TCPCONN_C_FINISHED */
         uint64_t fin_time_ns[2];       /* per endpoint: first FIN transmission */
-        uint64_t max_ack_time_ns[2];   /* per endpoint: when max_ack was first reached */
     } open;
     struct {                           /* from TCPCONN_C_FINISHED on */
         uint64_t duration_ns;          /* the summary's teardown_duration_ns */
@@ -228,7 +238,15 @@ union tcpconn_teardown_times {
 };
 
 struct tcpconn {
+    /* Lines 1 and 2: what every segment touches. */
+    uint32_t flags;                /* TCPCONN_C_* below, and the small fields after them */
+    uint32_t hs_ack_frame;         /* the first client segment acking the SYN/ACK */
     struct tcpconn_endpoint_state ep[2];
+    uint32_t first_frame;
+    uint32_t first_fin_ack;        /* the ACK number of the first FIN recorded (either side,
+                                      with TCPCONN_EP_FIN_HAD_ACK), until the second FIN */
+    /* Line 3: the handshake and the close. */
+    struct tcpconn_endpoint_edges edge[2];
     /* The two handshake legs, each one 64-bit slot used twice: until the leg's answer is
      * seen it holds the time of the latest transmission being answered; after, the leg. */
     uint64_t server_leg_ns;        /* the client's latest SYN time until the first SYN/ACK,
@@ -236,11 +254,6 @@ struct tcpconn {
     uint64_t client_leg_ns;        /* the server's latest SYN/ACK time until hs_ack_frame,
                                       then the client leg (valid with TCPCONN_C_CLIENT_LEG) */
     union tcpconn_teardown_times td;
-    uint32_t first_frame;
-    uint32_t hs_ack_frame;         /* the first client segment acking the SYN/ACK */
-    uint32_t first_fin_ack;        /* the ACK number of the first FIN recorded (either side,
-                                      with TCPCONN_EP_FIN_HAD_ACK), until the second FIN */
-    uint32_t flags;                /* TCPCONN_C_* below, and the small fields after them */
 };
 /* Derived, not stored (core/facts.h): the first SYN/ACK frame is the server's syn_frame
  * once the server sent a SYN/ACK without a SYN of its own; the frames the two legs'
@@ -278,6 +291,7 @@ enum {
  * the plugin one per stream). 192, not the issue's 128: see above the endpoint state. */
 #ifndef __cplusplus
 _Static_assert(sizeof(struct tcpconn) <= 192, "struct tcpconn grew beyond 192 bytes");
+_Static_assert(offsetof(struct tcpconn, edge) == 128, "what every segment touches no longer fills two lines");
 _Static_assert(TCPCONN_HS_COUNT <= 8, "the handshake state no longer fits its 3 bits");
 #endif
 

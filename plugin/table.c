@@ -25,8 +25,9 @@ G_STATIC_ASSERT(TCPCONN_MARK_COUNT <= 16);
 
 /* A connection's entry: one cache line for the stream cache and the table, then three for
  * the core. A packet reads them right after the stream cache has named the connection,
- * and they are seldom still cached by then (docs/PERFORMANCE.md): what every packet
- * reads is in these four lines, the rarely read address after them. */
+ * and they are seldom still cached by then (docs/PERFORMANCE.md): a data or ACK segment
+ * reads the first three (the core keeps what only the handshake and the close read in its
+ * third line, core/tcpconn.h), the rarely read address comes after all four. */
 struct conn_entry {
     _Alignas(64) struct tcpconn_stream_memo memo; /* the stream cache's check (stream-cache.c) */
     uint16_t port0;            /* endpoint 0's port */
