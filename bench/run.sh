@@ -4,7 +4,7 @@
 #   bench/run.sh [-n REPS] [--conns N] [--seed S] [--snaplen N] [--rounds N | --long] [--vxlan]
 #                [--capture FILE] [--build DIR | --commit REV]
 #                [--modes "plain two-pass role analyzer ring"] [--ring-files N]
-#                [--side-by-side] [--max-ratio R] [--out FILE] [--keep]
+#                [--side-by-side | --cpu N] [--max-ratio R] [--out FILE] [--keep]
 #
 # 1. Builds the plugin and the analyzer in DIR (default: build/ of this checkout;
 #    configured first when it has no CMakeCache.txt) and the capture generator
@@ -49,7 +49,13 @@
 #    B (recorded as MODE.a, for A/B). Both runs of a pair see the same host at the same
 #    moment, so the drift between runs that sequential pairs suffer cancels out of the ratio
 #    (on this VM a pair of identical runs: quartiles 0.98-1.01); they share the last-level
-#    cache and memory bandwidth, so absolute times are a few per cent longer. Needs 2 CPUs.
+#    cache and memory bandwidth, so absolute times are a few per cent longer. Needs 2 CPUs,
+#    and two CPUs equally fast: on a host where one vCPU shares its core with a busy
+#    neighbour (seen on 2026-12-07: the same run 6.5 s on one CPU, 10 s on the other) the
+#    pairs are useless, and --cpu N is better.
+#    --cpu N (not with --side-by-side): every run on CPU N only (taskset), one after the other
+#    in the rotating order; pick the quieter CPU (bench/compare.sh with the same build twice
+#    shows which).
 # 4. --max-ratio R: exits 3 when a tshark mode's median CPU ratio A/C (A/B where there is no
 #    C) is above R. CI runs a short version with R = 1.25, a gross-regression alarm only.
 #      ring      F cut into a 1000-file ring buffer (editcap -c, --ring-files N):
@@ -84,6 +90,7 @@ out=
 keep=0
 commit=
 side_by_side=
+pin_cpu=
 
 die() { echo "bench/run.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -104,6 +111,7 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --side-by-side) side_by_side=1; shift ;;
+    --cpu) pin_cpu=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
     esac
@@ -269,6 +277,12 @@ side_by_side_pair() {
     wait "$pa" || die "side by side: $1.A failed"
     wait "$pv" || die "side by side: $1.$2 failed"
 }
+if [ -n "$pin_cpu" ]; then
+    [ -z "$side_by_side" ] || die "--cpu and --side-by-side exclude each other"
+    case $pin_cpu in ''|*[!0-9]*) die "--cpu needs a CPU number" ;; esac
+    [ "$pin_cpu" -lt "$(nproc)" ] || die "no CPU $pin_cpu (nproc: $(nproc))"
+    command -v taskset >/dev/null 2>&1 || die "--cpu needs taskset (util-linux)"
+fi
 if [ -n "$side_by_side" ]; then
     [ "$(nproc)" -ge 2 ] || die "--side-by-side needs 2 CPUs"
     command -v taskset >/dev/null 2>&1 || die "--side-by-side needs taskset (util-linux)"
@@ -286,7 +300,7 @@ while [ "$i" -le "$reps" ]; do
             continue
         fi
         for v in $(variant_order "$i"); do
-            measure_variant "$m" "$v"
+            cpu=$pin_cpu measure_variant "$m" "$v"
         done
     done
     i=$((i + 1))
@@ -306,7 +320,7 @@ done
     if [ -n "$side_by_side" ]; then
         echo "median of $reps runs, side by side: A with C, then A (a) with B, at the same time on two CPUs; wall and CPU (user+system) seconds, peak RSS MiB; min = fastest run"
     else
-        echo "median of $reps runs, A, B and C in a rotating order (bench/run.sh variant_order); wall and CPU (user+system) seconds, peak RSS MiB; min = fastest run"
+        echo "median of $reps runs, A, B and C in a rotating order (bench/run.sh variant_order)${pin_cpu:+, every run on CPU $pin_cpu}; wall and CPU (user+system) seconds, peak RSS MiB; min = fastest run"
     fi
     echo
     echo "plugin cost by tshark mode (A: with the plugin, B: --disable-protocol tcpconn, C: no tcpconn.so)"
