@@ -11,7 +11,8 @@
 # prints each pair's ratio X/Y and their median with quartiles: the same method as
 # `bench/run.sh --side-by-side`, so the figures compare.
 #   plain     tshark -r F          two-pass  tshark -2 -r F
-#   role      tshark -r F -Y tcpconn.role (with `none`: the filter bench/run.sh's role.C uses)
+#   role      tshark -r F -Y tcpconn.role (with `none`: Y_ROLE_C of bench/results.sh, as
+#             bench/run.sh's role.C)
 # The capture is bench/run.sh's (gen-capture --conns 24000 --seed 1 --snaplen 128 unless
 # told otherwise), or --capture FILE.
 # --perf OUTDIR: no timing; instead `perf record -e cpu-clock:u -F 10000` of X and Y, side
@@ -60,12 +61,14 @@ trap 'exit 130' INT TERM
 # shellcheck source=bench/sandbox.sh
 . "$here/sandbox.sh"
 sandbox_init "$tmp"
-for v in X Y; do
-    so=$1
-    shift
-    if [ "$so" = none ]; then sandbox_home "$tmp/$v"; else sandbox_home "$tmp/$v" "$so"; fi
-    eval "so_$v=\$so"
-done
+so_X=$1
+so_Y=$2
+if [ "$so_X" = none ]; then sandbox_home "$tmp/X"; else sandbox_home "$tmp/X" "$so_X"; fi
+if [ "$so_Y" = none ]; then sandbox_home "$tmp/Y"; else sandbox_home "$tmp/Y" "$so_Y"; fi
+results=$tmp/results
+: >"$results"
+# shellcheck source=bench/results.sh
+. "$here/results.sh"
 
 F=$tmp/capture.pcap
 if [ -n "$capture" ]; then
@@ -80,35 +83,35 @@ sandbox_own
 sandbox_check "$tmp/X"
 sandbox_check "$tmp/Y"
 
-# The command of mode for variant v (X or Y).
-command_of() {
-    case $mode in
-    plain) echo "tshark -r $F" ;;
-    two-pass) echo "tshark -2 -r $F" ;;
-    role)
-        if eval "[ \"\$so_$1\" = none ]"; then
-            echo "tshark -r $F -Y tcp.flags.syn==1||tcp.flags.fin==1||tcp.flags.reset==1"
-        else
-            echo "tshark -r $F -Y tcpconn.role"
-        fi ;;
+# run_mode V CMD...: CMD... followed by the mode's tshark command for variant V (X or Y).
+run_mode() {
+    v=$1
+    shift
+    case $mode.$v in
+    plain.*) "$@" tshark -r "$F" ;;
+    two-pass.*) "$@" tshark -2 -r "$F" ;;
+    role.X) if [ "$so_X" = none ]; then "$@" tshark -r "$F" -Y "$Y_ROLE_C"; else "$@" tshark -r "$F" -Y tcpconn.role; fi ;;
+    role.Y) if [ "$so_Y" = none ]; then "$@" tshark -r "$F" -Y "$Y_ROLE_C"; else "$@" tshark -r "$F" -Y tcpconn.role; fi ;;
     esac
 }
 
+command -v taskset >/dev/null 2>&1 || die "taskset (util-linux) is needed"
 if [ -n "$perf_out" ]; then
     command -v perf >/dev/null 2>&1 || die "perf is needed for --perf"
-    command -v taskset >/dev/null 2>&1 || die "taskset (util-linux) is needed"
     mkdir -p "$perf_out"
+    # record_one VARIANT CPU REP: one recording, $tmp/perf.VARIANT.REP.
+    record_one() {
+        run_mode "$1" sandbox_run "$tmp/$1" taskset -c "$2" perf record -q -e cpu-clock:u -F 10000 \
+            -o "$tmp/perf.$1.$3" >/dev/null 2>"$tmp/perf.$1.err" || { cat "$tmp/perf.$1.err" >&2; die "perf record failed"; }
+    }
     i=1
     while [ "$i" -le "$pairs" ]; do
-        for v in X Y; do
-            cpu=$((i % 2))
-            [ $v = X ] || cpu=$((1 - cpu))
-            # shellcheck disable=SC2046
-            sandbox_run "$tmp/$v" taskset -c $cpu perf record -q -e cpu-clock:u -F 10000 -o "$tmp/perf.$v.$i" \
-                $(command_of $v) >/dev/null 2>"$tmp/perf.$v.err" &
-            eval "p$v=\$!"
-        done
-        wait "$pX" && wait "$pY" || { cat "$tmp/perf.X.err" "$tmp/perf.Y.err" >&2; die "perf record failed"; }
+        record_one X $((i % 2)) "$i" &
+        px=$!
+        record_one Y $((1 - i % 2)) "$i" &
+        py=$!
+        wait "$px" || die "X failed"
+        wait "$py" || die "Y failed"
         for v in X Y; do
             sandbox_run "$tmp/$v" perf report -i "$tmp/perf.$v.$i" --sort dso,sym --stdio -F sample,dso,sym \
                 2>/dev/null | awk '$1 ~ /^[0-9]+$/ { s = $1; $1 = ""; sub(/^  */, ""); print s "\t" $0 }' \
@@ -128,16 +131,10 @@ if [ -n "$perf_out" ]; then
     exit 0
 fi
 
-command -v taskset >/dev/null 2>&1 || die "taskset (util-linux) is needed"
-results=$tmp/results
-: >"$results"
-# shellcheck source=bench/results.sh
-. "$here/results.sh"
 # run_one VARIANT CPU: one run, recorded as "VARIANT cpu_seconds".
 run_one() {
-    # shellcheck disable=SC2046
-    sandbox_run "$tmp/$1" taskset -c "$2" /usr/bin/time -f '%U %S' -o "$tmp/time.$1" \
-        $(command_of "$1") >/dev/null 2>"$tmp/err.$1" || { cat "$tmp/err.$1" >&2; die "$1 failed"; }
+    run_mode "$1" sandbox_run "$tmp/$1" taskset -c "$2" /usr/bin/time -f '%U %S' -o "$tmp/time.$1" \
+        >/dev/null 2>"$tmp/err.$1" || { cat "$tmp/err.$1" >&2; die "$1 failed"; }
 }
 i=1
 while [ "$i" -le "$pairs" ]; do

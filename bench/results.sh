@@ -4,6 +4,10 @@
 # shellcheck shell=sh
 : "${results:?bench/results.sh: set results to the results file first}"
 
+# The filter that stands for -Y tcpconn.role where there is no tcpconn.so: it builds the same
+# tree and prints about as many packets (run.sh's role.C, compare.sh's role mode with `none`).
+Y_ROLE_C='tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcp.flags.reset == 1'
+
 # variant_order REP: the order of A, B and C in repetition REP (1-based). A run costs more
 # in some positions than in others: gui-time.sh, with A always first (open.A right after
 # the light start.C, open.C after the heavy open.A), measured the GUI's load at 1.13x where

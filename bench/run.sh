@@ -233,7 +233,6 @@ results=$tmp/results
 : >"$tmp/results"
 Y_A='tcpconn.teardown.style == "three-way"'
 Y_B='tcp.flags.fin == 1'
-Y_ROLE_C='tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcp.flags.reset == 1'
 # measure_variant MODE VARIANT: one run of MODE's A, B or C (nothing when MODE has no
 # such variant). In the tshark modes A is recorded as MODE.$a: A, or a for the A that
 # runs side by side with B.
@@ -281,11 +280,12 @@ if [ -n "$pin_cpu" ]; then
     [ -z "$side_by_side" ] || die "--cpu and --side-by-side exclude each other"
     case $pin_cpu in ''|*[!0-9]*) die "--cpu needs a CPU number" ;; esac
     [ "$pin_cpu" -lt "$(nproc)" ] || die "no CPU $pin_cpu (nproc: $(nproc))"
-    command -v taskset >/dev/null 2>&1 || die "--cpu needs taskset (util-linux)"
+fi
+if [ -n "$pin_cpu$side_by_side" ]; then
+    command -v taskset >/dev/null 2>&1 || die "--cpu and --side-by-side need taskset (util-linux)"
 fi
 if [ -n "$side_by_side" ]; then
     [ "$(nproc)" -ge 2 ] || die "--side-by-side needs 2 CPUs"
-    command -v taskset >/dev/null 2>&1 || die "--side-by-side needs taskset (util-linux)"
     for m in $modes; do
         case $m in plain|two-pass|role) ;; *) die "--side-by-side: tshark modes only (plain, two-pass, role), not $m" ;; esac
     done
