@@ -5,9 +5,9 @@
  * a packet, more than everything else the plugin does. A pair's stream can only change
  * when the TCP dissector creates a new conversation for it, which Wireshark does for a SYN
  * (port reuse; 4.4 and 4.6 also for a SYN/ACK); extract.c therefore always asks Wireshark
- * for segments with SYN or RST and this cache for the rest. Packets whose TCP the plugin does not analyse (quoted in an ICMP error,
- * several TCP layers) may have changed a pair's stream unseen: they make every entry
- * stale at once by bumping the generation.
+ * for segments with SYN or RST and this cache for the rest. Packets whose TCP the plugin
+ * does not analyse (quoted in an ICMP error, several TCP layers) may have changed a pair's
+ * stream unseen: they make every entry stale at once by bumping the generation.
  *
  * Why an index and not a table of pairs: the cache is read on every packet at a random
  * place, and between two packets of one connection tshark touches megabytes. A table of
