@@ -162,7 +162,8 @@ static TCPCONN_COLD enum tcpconn_mark on_syn(struct tcpconn *c, const struct tcp
 
 /* From here on the server's SYN/ACK time and latest frame are frozen (syn_answered):
  * the frame is the one this ACK answers (conn_hs_ack_answers_frame). */
-static TCPCONN_COLD void record_handshake_ack(struct tcpconn *c, const struct tcpconn_segment *s)
+static TCPCONN_COLD void record_handshake_ack(struct tcpconn *c, unsigned server_index,
+                                              const struct tcpconn_segment *s)
 {
     c->hs_ack_frame = s->frame;
     c->flags |= TCPCONN_C_HS_ACK_SEEN;
@@ -170,20 +171,21 @@ static TCPCONN_COLD void record_handshake_ack(struct tcpconn *c, const struct tc
     if (s->time_ns >= synack_time) {
         c->client_leg_ns = s->time_ns - synack_time;
         c->flags |= TCPCONN_C_CLIENT_LEG;
-        c->flags |= leg_attribution(c, !conn_client(c), s, TCPCONN_C_CLIENT_LEG_AMBIGUOUS,
-                                    TCPCONN_C_CLIENT_LEG_BY_TS);
+        c->flags |= leg_attribution(c, server_index, s, TCPCONN_C_CLIENT_LEG_AMBIGUOUS, TCPCONN_C_CLIENT_LEG_BY_TS);
     }
 }
 
 /* The client leg ends at the first client segment that acks the server's SYN/ACK. */
 static void note_handshake_ack(struct tcpconn *c, const struct tcpconn_segment *s)
 {
-    const struct tcpconn_endpoint_state *server = &c->ep[!conn_client(c)];
-    if (hs_ack_seen(c) || s->from != conn_client(c) || !(s->flags & TCPCONN_ACK) ||
-        !(server->flags & TCPCONN_EP_SYNACK) || (server->flags & TCPCONN_EP_SYN) ||
-        !seq_gt(s->ack, c->edge[!conn_client(c)].isn))
+    if (hs_ack_seen(c) || s->from != conn_client(c) || !(s->flags & TCPCONN_ACK))
         return;
-    record_handshake_ack(c, s);
+    unsigned server_index = !conn_client(c);
+    const struct tcpconn_endpoint_state *server = &c->ep[server_index];
+    if (!(server->flags & TCPCONN_EP_SYNACK) || (server->flags & TCPCONN_EP_SYN) ||
+        !seq_gt(s->ack, c->edge[server_index].isn))
+        return;
+    record_handshake_ack(c, server_index, s);
 }
 
 bool tcpconn_close_completed(const struct tcpconn *c)
