@@ -3,7 +3,7 @@
 # is worth keeping (bench/run.sh measures one build against none). See docs/PERFORMANCE.md.
 #
 #   bench/compare.sh [-n PAIRS] [--mode plain|two-pass|role] [--capture FILE]
-#                    [--conns N] [--seed S] [--rounds N | --long] [--perf OUTDIR] X Y
+#                    [--conns N] [--seed S] [--rounds N | --long] [--cpu N] [--perf OUTDIR] X Y
 #
 # X and Y are tcpconn.so files, or `none` (no tcpconn.so installed at all). Every pair runs
 # X and Y at the same time, one on each of two CPUs (taskset; the CPUs swap every pair), as
@@ -13,6 +13,9 @@
 #   plain     tshark -r F          two-pass  tshark -2 -r F
 #   role      tshark -r F -Y tcpconn.role (with `none`: Y_ROLE_C of bench/results.sh, as
 #             bench/run.sh's role.C)
+# --cpu N: every pair on CPU N, X and Y one after the other (X first in odd pairs, Y first
+# in even ones), for a host whose two CPUs are not equally fast (the same build twice side
+# by side tells: bench/run.sh --cpu, DEVELOPERS.md).
 # The capture is bench/run.sh's (gen-capture --conns 24000 --seed 1 --snaplen 128 unless
 # told otherwise), or --capture FILE.
 # --perf OUTDIR: no timing; instead `perf record -e cpu-clock:u -F 10000` of X and Y, side
@@ -31,6 +34,7 @@ conns=24000
 seed=1
 rounds=
 perf_out=
+cpu=
 die() { echo "bench/compare.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case $1 in
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --long) conns=1000; rounds=40; shift ;;
     --perf) perf_out=$2; shift 2 ;;
+    --cpu) cpu=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown argument: $1 (see --help)" ;;
     *) break ;;
@@ -53,7 +58,14 @@ case $mode in plain|two-pass|role) ;; *) die "unknown mode $mode" ;; esac
 for so in "$1" "$2"; do
     [ "$so" = none ] || [ -f "$so" ] || die "no such plugin: $so"
 done
-[ "$(nproc)" -ge 2 ] || die "side by side needs 2 CPUs"
+if [ -n "$cpu" ]; then
+    case $cpu in *[!0-9]*) die "--cpu needs a CPU number" ;; esac
+    [ "$cpu" -lt "$(nproc)" ] || die "no CPU $cpu here ($(nproc) CPUs)"
+    how="one after the other on CPU $cpu"
+else
+    [ "$(nproc)" -ge 2 ] || die "side by side needs 2 CPUs (or --cpu N)"
+    how="side by side"
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-compare.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -96,22 +108,33 @@ run_mode() {
 }
 
 command -v taskset >/dev/null 2>&1 || die "taskset (util-linux) is needed"
+
+# pair FN I: pair I of FN (run_one or record_one, each given VARIANT CPU I) for X and Y:
+# at the same time on the two CPUs, swapped every pair, or with --cpu one after the other.
+pair() {
+    if [ -n "$cpu" ]; then
+        if [ $(($2 % 2)) = 1 ]; then "$1" X "$cpu" "$2"; "$1" Y "$cpu" "$2"; else "$1" Y "$cpu" "$2"; "$1" X "$cpu" "$2"; fi
+        return
+    fi
+    "$1" X $(($2 % 2)) "$2" &
+    px=$!
+    "$1" Y $((1 - $2 % 2)) "$2" &
+    py=$!
+    wait "$px" || die "X failed"
+    wait "$py" || die "Y failed"
+}
 if [ -n "$perf_out" ]; then
     command -v perf >/dev/null 2>&1 || die "perf is needed for --perf"
     mkdir -p "$perf_out"
-    # record_one VARIANT CPU REP: one recording, $tmp/perf.VARIANT.REP.
+    # record_one VARIANT CPU REP: one recording, $tmp/perf.VARIANT.REP (called through pair).
+    # shellcheck disable=SC2317
     record_one() {
         run_mode "$1" sandbox_run "$tmp/$1" taskset -c "$2" perf record -q -e cpu-clock:u -F 10000 \
             -o "$tmp/perf.$1.$3" >/dev/null 2>"$tmp/perf.$1.err" || { cat "$tmp/perf.$1.err" >&2; die "perf record failed"; }
     }
     i=1
     while [ "$i" -le "$pairs" ]; do
-        record_one X $((i % 2)) "$i" &
-        px=$!
-        record_one Y $((1 - i % 2)) "$i" &
-        py=$!
-        wait "$px" || die "X failed"
-        wait "$py" || die "Y failed"
+        pair record_one "$i"
         for v in X Y; do
             sandbox_run "$tmp/$v" perf report -i "$tmp/perf.$v.$i" --sort dso,sym --stdio -F sample,dso,sym \
                 2>/dev/null | awk '$1 ~ /^[0-9]+$/ { s = $1; $1 = ""; sub(/^  */, ""); print s "\t" $0 }' \
@@ -126,29 +149,25 @@ if [ -n "$perf_out" ]; then
               for (k in d) printf "%+7d\t%7d\t%7d\t%s\n", d[k], x[k], y[k], k }' \
         "$perf_out/X.syms" "$perf_out/Y.syms" 2>"$perf_out/total.txt" | sort -k1,1gr >"$perf_out/diff.txt"
     cat "$perf_out/total.txt"
-    echo "X-Y X Y symbol (samples a run, at 10 kHz, mean of $pairs side-by-side pairs); all: $perf_out/diff.txt"
+    echo "X-Y X Y symbol (samples a run, at 10 kHz, mean of $pairs pairs, $how); all: $perf_out/diff.txt"
     head -25 "$perf_out/diff.txt"
     exit 0
 fi
 
-# run_one VARIANT CPU: one run, recorded as "VARIANT cpu_seconds".
+# run_one VARIANT CPU: one run, recorded as "VARIANT cpu_seconds" (called through pair).
+# shellcheck disable=SC2317
 run_one() {
     run_mode "$1" sandbox_run "$tmp/$1" taskset -c "$2" /usr/bin/time -f '%U %S' -o "$tmp/time.$1" \
         >/dev/null 2>"$tmp/err.$1" || { cat "$tmp/err.$1" >&2; die "$1 failed"; }
 }
 i=1
 while [ "$i" -le "$pairs" ]; do
-    run_one X $((i % 2)) &
-    px=$!
-    run_one Y $((1 - i % 2)) &
-    py=$!
-    wait "$px" || die "X failed"
-    wait "$py" || die "Y failed"
+    pair run_one "$i"
     for v in X Y; do awk -v v=$v '{ print v, $1 + $2 }' "$tmp/time.$v" >>"$results"; done
     printf 'pair %d: X %s s, Y %s s\n' "$i" "$(awk '$1 == "X" { x = $2 } END { print x }' "$results")" \
         "$(awk '$1 == "Y" { y = $2 } END { print y }' "$results")" >&2
     i=$((i + 1))
 done
-echo "mode $mode, $pairs pairs side by side, CPU X/Y: $(paired X Y 2)"
+echo "mode $mode, $pairs pairs $how, CPU X/Y: $(paired X Y 2)"
 echo "X: $so_X"
 echo "Y: $so_Y"
