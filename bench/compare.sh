@@ -58,14 +58,6 @@ case $mode in plain|two-pass|role) ;; *) die "unknown mode $mode" ;; esac
 for so in "$1" "$2"; do
     [ "$so" = none ] || [ -f "$so" ] || die "no such plugin: $so"
 done
-if [ -n "$cpu" ]; then
-    case $cpu in *[!0-9]*) die "--cpu needs a CPU number" ;; esac
-    [ "$cpu" -lt "$(nproc)" ] || die "no CPU $cpu here ($(nproc) CPUs)"
-    how="one after the other on CPU $cpu"
-else
-    [ "$(nproc)" -ge 2 ] || die "side by side needs 2 CPUs (or --cpu N)"
-    how="side by side"
-fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-compare.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -81,6 +73,13 @@ results=$tmp/results
 : >"$results"
 # shellcheck source=bench/results.sh
 . "$here/results.sh"
+if [ -n "$cpu" ]; then
+    check_cpu "$cpu"
+    how="one after the other on CPU $cpu"
+else
+    [ "$(nproc)" -ge 2 ] || die "side by side needs 2 CPUs (or --cpu N)"
+    how="side by side"
+fi
 
 F=$tmp/capture.pcap
 if [ -n "$capture" ]; then

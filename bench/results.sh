@@ -8,6 +8,13 @@
 # tree and prints about as many packets (run.sh's role.C, compare.sh's role mode with `none`).
 Y_ROLE_C='tcp.flags.syn == 1 || tcp.flags.fin == 1 || tcp.flags.reset == 1'
 
+# check_cpu N: dies (the sourcing script's die) unless N names one of this machine's CPUs:
+# the --cpu N of run.sh and compare.sh.
+check_cpu() {
+    case $1 in ''|*[!0-9]*) die "--cpu needs a CPU number" ;; esac
+    [ "$1" -lt "$(nproc)" ] || die "no CPU $1 here ($(nproc) CPUs)"
+}
+
 # variant_order REP: the order of A, B and C in repetition REP (1-based). A run costs more
 # in some positions than in others: gui-time.sh, with A always first (open.A right after
 # the light start.C, open.C after the heavy open.A), measured the GUI's load at 1.13x where

@@ -279,8 +279,7 @@ side_by_side_pair() {
 }
 if [ -n "$pin_cpu" ]; then
     [ -z "$side_by_side" ] || die "--cpu and --side-by-side exclude each other"
-    case $pin_cpu in ''|*[!0-9]*) die "--cpu needs a CPU number" ;; esac
-    [ "$pin_cpu" -lt "$(nproc)" ] || die "no CPU $pin_cpu (nproc: $(nproc))"
+    check_cpu "$pin_cpu"
 fi
 if [ -n "$pin_cpu$side_by_side" ]; then
     command -v taskset >/dev/null 2>&1 || die "--cpu and --side-by-side need taskset (util-linux)"
