@@ -68,9 +68,54 @@ static void format_ms(char *buf, double ms)
     snprintf(buf, ITEM_LABEL_LENGTH, "%.3f", ms);
 }
 
+/* The expert items. Wireshark keeps a pointer to each one's expert_field_info, and its
+ * "Expert Info Severity" preference (a UAT) changes the severity there, then redissects:
+ * so the init routine reads the severities in force from here (items_max_severity). */
+static ei_register_info ei[] = {
+    { &tcpconn_ei.three_way_close,
+      { "tcpconn.three_way_close", PI_SEQUENCE, PI_CHAT,
+        "Three-way close: this FIN also acknowledges the peer's FIN (FIN+ACK piggybacked)", EXPFILL } },
+    { &tcpconn_ei.simultaneous_close,
+      { "tcpconn.simultaneous_close", PI_SEQUENCE, PI_NOTE,
+        "Simultaneous close: both FINs were sent before either arrived", EXPFILL } },
+    { &tcpconn_ei.half_close_data,
+      { "tcpconn.half_close_data", PI_SEQUENCE, PI_NOTE,
+        "Half-close: new data after the peer's FIN", EXPFILL } },
+    { &tcpconn_ei.reset,
+      { "tcpconn.reset", PI_SEQUENCE, PI_WARN, "Connection reset", EXPFILL } },
+    { &tcpconn_ei.reset_after_close,
+      { "tcpconn.reset_after_close", PI_SEQUENCE, PI_CHAT, "RST after the connection had closed", EXPFILL } },
+    { &tcpconn_ei.refused,
+      { "tcpconn.refused", PI_SEQUENCE, PI_WARN, "Connection refused: the SYN was answered with RST",
+        EXPFILL } },
+    { &tcpconn_ei.syn_retransmission,
+      { "tcpconn.syn_retransmission", PI_SEQUENCE, PI_NOTE, "SYN retransmitted in the handshake", EXPFILL } },
+    { &tcpconn_ei.synack_retransmission,
+      { "tcpconn.synack_retransmission", PI_SEQUENCE, PI_NOTE, "SYN/ACK retransmitted in the handshake",
+        EXPFILL } },
+    { &tcpconn_ei.slow_handshake,
+      { "tcpconn.slow_handshake", PI_SEQUENCE, PI_WARN, "Slow handshake: RTT above the threshold", EXPFILL } },
+    { &tcpconn_ei.teardown_incomplete,
+      { "tcpconn.teardown_incomplete", PI_SEQUENCE, PI_NOTE,
+        "Teardown not complete at the end of the capture", EXPFILL } },
+    { &tcpconn_ei.teardown_explained,
+      { "tcpconn.teardown.explained", PI_SEQUENCE, PI_CHAT,
+        "How the connection ended (the teardown explanation)", EXPFILL } },
+};
+
+/* The highest severity of the expert items above, as the preference has set them now. */
+static int items_max_severity(void)
+{
+    int max = 0;
+    for (size_t i = 0; i < array_length(ei); i++)
+        max = MAX(max, ei[i].eiinfo.severity);
+    return max;
+}
+
 static void tcpconn_init_routine(void)
 {
     tcpconn_table_init();
+    tcpconn_render_init(items_max_severity());
     tcpconn_stream_cache_init();
     tcpconn_stats_init();
 }
@@ -217,38 +262,6 @@ void proto_register_tcpconn(void)
     static int *ett[] = {
         &tcpconn_ett.tcpconn,
         &tcpconn_ett.connection,
-    };
-
-    static ei_register_info ei[] = {
-        { &tcpconn_ei.three_way_close,
-          { "tcpconn.three_way_close", PI_SEQUENCE, PI_CHAT,
-            "Three-way close: this FIN also acknowledges the peer's FIN (FIN+ACK piggybacked)", EXPFILL } },
-        { &tcpconn_ei.simultaneous_close,
-          { "tcpconn.simultaneous_close", PI_SEQUENCE, PI_NOTE,
-            "Simultaneous close: both FINs were sent before either arrived", EXPFILL } },
-        { &tcpconn_ei.half_close_data,
-          { "tcpconn.half_close_data", PI_SEQUENCE, PI_NOTE,
-            "Half-close: new data after the peer's FIN", EXPFILL } },
-        { &tcpconn_ei.reset,
-          { "tcpconn.reset", PI_SEQUENCE, PI_WARN, "Connection reset", EXPFILL } },
-        { &tcpconn_ei.reset_after_close,
-          { "tcpconn.reset_after_close", PI_SEQUENCE, PI_CHAT, "RST after the connection had closed", EXPFILL } },
-        { &tcpconn_ei.refused,
-          { "tcpconn.refused", PI_SEQUENCE, PI_WARN, "Connection refused: the SYN was answered with RST",
-            EXPFILL } },
-        { &tcpconn_ei.syn_retransmission,
-          { "tcpconn.syn_retransmission", PI_SEQUENCE, PI_NOTE, "SYN retransmitted in the handshake", EXPFILL } },
-        { &tcpconn_ei.synack_retransmission,
-          { "tcpconn.synack_retransmission", PI_SEQUENCE, PI_NOTE, "SYN/ACK retransmitted in the handshake",
-            EXPFILL } },
-        { &tcpconn_ei.slow_handshake,
-          { "tcpconn.slow_handshake", PI_SEQUENCE, PI_WARN, "Slow handshake: RTT above the threshold", EXPFILL } },
-        { &tcpconn_ei.teardown_incomplete,
-          { "tcpconn.teardown_incomplete", PI_SEQUENCE, PI_NOTE,
-            "Teardown not complete at the end of the capture", EXPFILL } },
-        { &tcpconn_ei.teardown_explained,
-          { "tcpconn.teardown.explained", PI_SEQUENCE, PI_CHAT,
-            "How the connection ended (the teardown explanation)", EXPFILL } },
     };
 
     tcpconn_hf.proto = proto_register_protocol("TCP Connection Lifecycle", "TCPCONN", "tcpconn");

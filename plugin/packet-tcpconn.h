@@ -190,6 +190,7 @@ struct tcpconn_render_ctx {
 
 void tcpconn_render(const struct tcpconn_render_ctx *ctx);
 void tcpconn_render_resolve(void); /* handoff: the expert tap's id */
+void tcpconn_render_init(int max_severity); /* each file: the highest severity of our expert items */
 
 /* ---- stats.c ---- */
 

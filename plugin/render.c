@@ -25,6 +25,10 @@ static int expert_tap;
  * no reader at all (see tcpconn_render). */
 static bool in_tshark;
 
+/* The highest severity any of the plugin's expert items has (tcpconn_render_init): once
+ * Wireshark's highest severity seen has reached it, no item of ours can raise it. */
+static int items_max_severity;
+
 /* The protocol and the fields a packet has whether or not it has a role (the stream and
  * the "Connection" subtree), as registered: their ref_type says, per packet, whether a
  * filter, a column, -T fields or a wanted field names them. */
@@ -77,13 +81,22 @@ static bool expert_texts_wanted(void)
     return expert_tap > 0 && have_tap_listener(expert_tap);
 }
 
-/* Whether anyone can see expert info added to this packet. The GUI always can (its status
- * bar shows the highest severity seen). tshark keeps nothing of it but what a tree (-V,
- * filters, fields), an "Expert Info Severity" column (COL_EXPERT) or an expert listener
- * (-z expert) reads; without them each item would cost about 1 300 instructions for nothing. */
+void tcpconn_render_init(int max_severity)
+{
+    items_max_severity = max_severity;
+}
+
+/* Whether anyone can see expert info added to this packet. Wireshark keeps nothing of it but
+ * what a tree (-V, filters, fields, the GUI's packet details and coloring rules), an "Expert
+ * Info Severity" column (COL_EXPERT) or an expert listener (-z expert, the GUI's Expert
+ * Information) reads, and the highest severity seen, which the GUI's status bar shows (tshark
+ * has none). Without them each item would cost about 1 300 instructions for nothing. That is
+ * the GUI's first pass over a file (no tree, no columns) once the highest severity has reached
+ * our items' highest (in most captures the first RST's warning does), and most of tshark's. */
 static bool expert_seen(const struct tcpconn_render_ctx *ctx)
 {
-    return !in_tshark || ctx->tree || col_get_writable(ctx->pinfo->cinfo, COL_EXPERT) || expert_texts_wanted();
+    return ctx->tree || col_get_writable(ctx->pinfo->cinfo, COL_EXPERT) || expert_texts_wanted() ||
+           (!in_tshark && expert_get_highest_severity() < items_max_severity);
 }
 
 /* Whether the Info column takes the short role. */
@@ -370,7 +383,8 @@ TCPCONN_PLUGIN_HOT void tcpconn_render(const struct tcpconn_render_ctx *ctx)
         /* Plain tshark -r reads only the Info column; the first pass of tshark -2 (or a
          * tshark that prints nothing) has no tree, no columns and runs no taps, so nothing
          * there reads items, expert info or Info text. (The GUI's first pass looks the same,
-         * but its status bar shows the highest expert severity seen: expert_seen.) */
+         * but its status bar shows the highest expert severity seen, which our items may
+         * raise until it reaches theirs: expert_seen.) */
         bool expert = expert_seen(ctx), info_wanted = info_column_wanted(ctx);
         if (looked_at || expert || info_wanted)
             render_packet(ctx, looked_at, connection_items, expert, info_wanted);

@@ -12,6 +12,11 @@
 #   check.sh prefs   PLUGIN FIXTURE            tcpconn.info_column, tcpconn.slow_handshake_ms, disabling tcpconn
 #   check.sh after-end PLUGIN SCAN_LATE        testdata/syn-scan-late-data.pcap: nothing after the RST
 #                                              changes the handshake (state, legs, roles, expert items)
+#   check.sh first-pass-severity PLUGIN FIRST_PASS RESET CLOSE [CAPTURE...]
+#                                              the GUI's first pass (FIRST_PASS: tcpconn-first-pass, no
+#                                              tree, no columns) leaves the highest severity of tshark
+#                                              -z expert's items for the status bar, on each capture
+#                                              and on RESET followed by CLOSE
 #
 # tshark runs through run-tshark.sh (as uid 65534 when we are root). Exit 0 = pass.
 set -eu
@@ -275,6 +280,40 @@ after-end)
             fail "$mode: unexpected expert item: $(printf '%s\n' "$out" | grep TCPCONN)"
         fi
         echo "ok: after-end ($mode)"
+    done
+    ;;
+first-pass-severity)
+    # Outside tshark, the plugin adds expert items without a tree only while they can raise the
+    # highest severity seen (render.c, expert_seen). Whatever it skips, the status bar must
+    # show what it would have shown: the highest severity among all the items, which tshark
+    # -z expert lists (an expert listener makes the plugin add every item). With -o: the
+    # slow-handshake warning where the capture's own highest is a note, and a severity raised
+    # by the Expert Info Severity preference (a UAT), which the plugin reads per file.
+    # RESET then CLOSE (concatenated): a warning (the RST) comes before the close's items, so
+    # the plugin skips them unless it knows that the preference raised one above a warning.
+    first_pass=$1; reset=$2; close=$3; shift 3
+    tmpd=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-first-pass.XXXXXX")
+    trap 'rm -rf "$tmpd"' EXIT INT TERM
+    mergecap -a -F pcap -w "$tmpd/reset-then-close.pcap" "$reset" "$close" || fail "mergecap"
+    chmod -R a+rX "$tmpd"
+    highest() { # the first section of -z expert's listing, as a severity name
+        awk '/^Errors \(/ {print "Error"; f=1; exit} /^Warns \(/ {print "Warning"; f=1; exit}
+             /^Notes \(/ {print "Note"; f=1; exit} /^Chats \(/ {print "Chat"; f=1; exit}
+             /^Comments \(/ {print "Comment"; f=1; exit} END {if (!f) print "none"}'
+    }
+    for cap in "$@" "$tmpd/reset-then-close.pcap"; do
+        for opt in "" "tcpconn.slow_handshake_ms:1" 'uat:expert_severity:"tcpconn.three_way_close","Error"'; do
+            if [ -n "$opt" ]; then
+                want=$(run -n -o "$opt" -r "$cap" -q -z expert | highest)
+                got=$(TCPCONN_RUN_PROGRAM=$first_pass run -o "$opt" "$cap") || fail "$first_pass -o $opt $cap: exit $?"
+            else
+                want=$(run -n -r "$cap" -q -z expert | highest)
+                got=$(TCPCONN_RUN_PROGRAM=$first_pass run "$cap") || fail "$first_pass $cap: exit $?"
+            fi
+            [ "$got" = "$want" ] ||
+                fail "$(basename "$cap")${opt:+ (-o $opt)}: the first pass leaves '$got' for the status bar, -z expert's highest is '$want'"
+            echo "ok: $(basename "$cap")${opt:+ (-o $opt)}: $got"
+        done
     done
     ;;
 *)

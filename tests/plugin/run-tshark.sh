@@ -6,7 +6,8 @@
 # (nobody) with a private HOME in a temporary directory that nobody can read; capture
 # files named in the arguments must be readable by that user (they are, under /work).
 # Output and exit status are tshark's. TCPCONN_TSHARK_PROFILE=DIR installs DIR as the personal
-# configuration profile "tcpconn" in that HOME (tests/plugin/profile.sh).
+# configuration profile "tcpconn" in that HOME (tests/plugin/profile.sh). TCPCONN_RUN_PROGRAM=PATH
+# runs that program instead of tshark, in the same sandbox (tests/plugin/first-pass.c).
 set -eu
 { # one block, parsed whole before it runs (safe against edits during a test run)
 plugin=$1
@@ -62,6 +63,7 @@ else
     exec_as=""
 fi
 # Not exec: the trap must still remove the directory.
-$exec_as env -i PATH="$PATH" HOME="$tmp" $plugin_dir_env $sanitizer_env LC_ALL=C.UTF-8 TZ=UTC tshark "$@"
+$exec_as env -i PATH="$PATH" HOME="$tmp" $plugin_dir_env $sanitizer_env LC_ALL=C.UTF-8 TZ=UTC \
+    "${TCPCONN_RUN_PROGRAM:-tshark}" "$@"
 exit $?
 }
