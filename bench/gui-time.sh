@@ -2,7 +2,7 @@
 # bench/gui-time.sh: what the plugin costs in the Wireshark GUI (issue 13). See
 # docs/PERFORMANCE.md.
 #
-#   bench/gui-time.sh [-n REPS] [--conns N | --capture FILE] [--build DIR] [--out FILE]
+#   bench/gui-time.sh [-n REPS] [--conns N | --capture FILE] [--build DIR] [--cpu N] [--out FILE]
 #
 # Opens the benchmark capture (gen-capture --conns N, default 48000; or FILE) in
 # `wireshark -r F` under Xvfb, as uid 65534 when started as root (root never loads
@@ -24,8 +24,10 @@
 #             per cent of the packets, as the three-way filter does)
 # Loading with a filter costs less than without one: the packet list then holds a few per
 # cent of the rows. So the filter's cost is compared as filter.A against filter.C, and the
-# loads as open - start and filter - start. Prints medians and ratios. Needs wireshark
-# (Qt), Xvfb.
+# loads as open - start and filter - start. Prints medians and ratios, and the ratio of the
+# fastest runs (noise only ever adds time). --cpu N: Wireshark (all of its threads) on CPU N
+# only, for a host whose two CPUs are not equally fast (bench/run.sh --cpu; Xvfb stays
+# free). Needs wireshark (Qt), Xvfb.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,6 +37,7 @@ conns=48000
 capture=
 build=$src/build
 out=
+pin_cpu=
 die() { echo "bench/gui-time.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case $1 in
@@ -42,6 +45,7 @@ while [ $# -gt 0 ]; do
     --conns) conns=$2; shift 2 ;;
     --capture) capture=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
+    --cpu) pin_cpu=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
@@ -52,6 +56,14 @@ for tool in wireshark Xvfb cmake; do
 done
 plugin=$build/plugin/tcpconn.so
 [ -f "$plugin" ] || die "no plugin at $plugin (build first)"
+
+if [ -n "$pin_cpu" ]; then
+    results=/dev/null
+    # shellcheck source=bench/results.sh
+    . "$here/results.sh"
+    check_cpu "$pin_cpu"
+    command -v taskset >/dev/null 2>&1 || die "--cpu needs taskset (util-linux)"
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-gui-time.XXXXXX")
 xvfb_pid=
@@ -92,7 +104,8 @@ measure() {
     name=$1
     shift
     t0=$(date +%s%N)
-    (sandbox_exec "${home:-$tmp/home}" DISPLAY="$display" QT_QPA_PLATFORM=xcb wireshark "$@") >/dev/null 2>&1 &
+    (sandbox_exec "${home:-$tmp/home}" DISPLAY="$display" QT_QPA_PLATFORM=xcb \
+        ${pin_cpu:+taskset -c "$pin_cpu"} wireshark "$@") >/dev/null 2>&1 &
     pid=$! # wireshark's own: the subshell became it (exec)
     last=0 last_change=$t0 stable_since=$t0
     while kill -0 "$pid" 2>/dev/null; do
@@ -149,7 +162,7 @@ done
 {
     echo "tcpconn in the Wireshark GUI, $(date -u '+%Y-%m-%d %H:%M UTC'), $(wireshark -v 2>/dev/null | head -1)"
     echo "source: $(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)"
-    echo "capture: $(capinfos -Mc "$F" 2>/dev/null | sed -n 's/^Number of packets: *//p') packets; median of $reps runs"
+    echo "capture: $(capinfos -Mc "$F" 2>/dev/null | sed -n 's/^Number of packets: *//p') packets; median of $reps runs${pin_cpu:+, Wireshark on CPU $pin_cpu}"
     printf '%-9s %8s %8s %8s  %7s %7s\n' run cpu_s wall_s "" cpu.A/C wall.A/C
     for r in start open filter; do
         for v in A B C; do
@@ -167,6 +180,8 @@ done
     echo "loading the file with the filter (filter - start, CPU s): A $fa, C $fc, ratio $(ratio "$fa" "$fc")"
     echo "paired (median of the per-repetition CPU ratios, quartiles): open A/C $(paired open.A open.C 2)," \
         "filter A/C $(paired filter.A filter.C 2)"
+    echo "fastest runs (CPU): open A/C $(ratio "$(minimum open.A 2)" "$(minimum open.C 2)")," \
+        "filter A/C $(ratio "$(minimum filter.A 2)" "$(minimum filter.C 2)")"
     echo
     echo "raw (name cpu_s wall_s):"
     cat "$tmp/results"
