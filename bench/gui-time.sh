@@ -57,15 +57,11 @@ done
 plugin=$build/plugin/tcpconn.so
 [ -f "$plugin" ] || die "no plugin at $plugin (build first)"
 
-if [ -n "$pin_cpu" ]; then
-    results=/dev/null
-    # shellcheck source=bench/results.sh
-    . "$here/results.sh"
-    check_cpu "$pin_cpu"
-    command -v taskset >/dev/null 2>&1 || die "--cpu needs taskset (util-linux)"
-fi
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpconn-gui-time.XXXXXX")
+# The fields of $results (bench/results.sh): 2 cpu, 3 wall.
+results=$tmp/results
+# shellcheck source=bench/results.sh
+. "$here/results.sh"
 xvfb_pid=
 cleanup() {
     [ -z "$xvfb_pid" ] || kill "$xvfb_pid" 2>/dev/null || true
@@ -73,6 +69,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+if [ -n "$pin_cpu" ]; then
+    check_cpu "$pin_cpu"
+    command -v taskset >/dev/null 2>&1 || die "--cpu needs taskset (util-linux)"
+fi
 
 # shellcheck source=bench/sandbox.sh
 . "$here/sandbox.sh"
@@ -124,10 +124,6 @@ measure() {
     awk -v n="$name" -v t="$ticks" -v hz="$tck" -v a="$t0" -v b="$last_change" \
         'BEGIN { printf "%s %.2f %.2f\n", n, t / hz, (b - a) / 1e9 }' | tee -a "$tmp/results" >&2
 }
-# The fields of $results (bench/results.sh): 2 cpu, 3 wall.
-results=$tmp/results
-# shellcheck source=bench/results.sh
-. "$here/results.sh"
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 
 # measure_variant RUN VARIANT: one start, open or filter run (nothing for start.B, open.B).
