@@ -301,15 +301,13 @@ first-pass-severity)
              /^Notes \(/ {print "Note"; f=1; exit} /^Chats \(/ {print "Chat"; f=1; exit}
              /^Comments \(/ {print "Comment"; f=1; exit} END {if (!f) print "none"}'
     }
+    run_opt() { # run, with -o "$opt" first when opt is set
+        if [ -n "$opt" ]; then run -o "$opt" "$@"; else run "$@"; fi
+    }
     for cap in "$@" "$tmpd/reset-then-close.pcap"; do
         for opt in "" "tcpconn.slow_handshake_ms:1" 'uat:expert_severity:"tcpconn.three_way_close","Error"'; do
-            if [ -n "$opt" ]; then
-                want=$(run -n -o "$opt" -r "$cap" -q -z expert | highest)
-                got=$(TCPCONN_RUN_PROGRAM=$first_pass run -o "$opt" "$cap") || fail "$first_pass -o $opt $cap: exit $?"
-            else
-                want=$(run -n -r "$cap" -q -z expert | highest)
-                got=$(TCPCONN_RUN_PROGRAM=$first_pass run "$cap") || fail "$first_pass $cap: exit $?"
-            fi
+            want=$(run_opt -n -r "$cap" -q -z expert | highest)
+            got=$(TCPCONN_RUN_PROGRAM=$first_pass run_opt "$cap") || fail "$first_pass ${opt:+-o $opt }$cap: exit $?"
             [ "$got" = "$want" ] ||
                 fail "$(basename "$cap")${opt:+ (-o $opt)}: the first pass leaves '$got' for the status bar, -z expert's highest is '$want'"
             echo "ok: $(basename "$cap")${opt:+ (-o $opt)}: $got"

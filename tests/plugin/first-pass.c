@@ -60,13 +60,8 @@ static void read_failure(const char *name, int err)
     fprintf(stderr, PROGRAM ": %s: %s\n", name, g_strerror(err));
 }
 
-static void cfile_open_failure(const char *name, int err, gchar *err_info)
-{
-    fprintf(stderr, PROGRAM ": %s: %s\n", name, wtap_strerror(err));
-    g_free(err_info);
-}
-
-static void cfile_read_failure(const char *name, int err, gchar *err_info)
+/* Opening or reading the capture failed (wiretap's error codes). */
+static void cfile_failure(const char *name, int err, gchar *err_info)
 {
     fprintf(stderr, PROGRAM ": %s: %s\n", name, wtap_strerror(err));
     g_free(err_info);
@@ -78,8 +73,8 @@ static const struct report_message_routines report_routines = {
     .report_open_failure = open_failure,
     .report_read_failure = read_failure,
     .report_write_failure = read_failure,
-    .report_cfile_open_failure = cfile_open_failure,
-    .report_cfile_read_failure = cfile_read_failure,
+    .report_cfile_open_failure = cfile_failure,
+    .report_cfile_read_failure = cfile_failure,
 };
 
 static const char *severity_name(int severity)
@@ -126,7 +121,7 @@ static bool first_pass(wtap *wth, epan_t *session, struct packet_provider_data *
         wtap_rec_reset(&rec);
     }
     if (err != 0)
-        cfile_read_failure(path, err, err_info);
+        cfile_failure(path, err, err_info);
     ws_buffer_free(&buf);
     wtap_rec_cleanup(&rec);
     epan_dissect_free(edt);
@@ -175,7 +170,7 @@ int main(int argc, char **argv)
     gchar *err_info = NULL;
     wtap *wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &err, &err_info, FALSE);
     if (!wth) {
-        cfile_open_failure(path, err, err_info);
+        cfile_failure(path, err, err_info);
         return 2;
     }
     struct packet_provider_data prov = { NULL, NULL };
